@@ -1,0 +1,177 @@
+"""The `papercast` command: a thin layer over the library in `pipeline.build`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .build import Report, build_show, make_episode, one_off_script
+from .errors import PapercastError
+from .speech import engine_names, get_engine
+
+
+class _Group(click.Group):
+    """Turns a PapercastError into one line on stderr and exit status 1 (a traceback only with --debug)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except PapercastError as exc:
+            if ctx.params.get("debug"):
+                raise
+            raise click.ClickException(str(exc)) from None
+
+
+def _progress(enabled: bool):
+    """Progress lines on stderr when it is a terminal (or asked for), silent otherwise."""
+    if not enabled:
+        return lambda message: None
+
+    def show(message: str) -> None:
+        click.echo(f"\r\033[K{message}", nl=False, err=True)
+
+    return show
+
+
+def _wants_progress(quiet: bool, verbose: bool) -> bool:
+    return verbose or (not quiet and sys.stderr.isatty())
+
+
+def _finish(report: Report, progress_shown: bool, quiet: bool) -> None:
+    if progress_shown:
+        click.echo("\r\033[K", nl=False, err=True)
+    for name, reason in report.failed:
+        click.echo(f"error: {reason}", err=True)
+    if not quiet:
+        click.echo(report.summary())
+    if report.exit_code:
+        sys.exit(report.exit_code)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="papercast")
+@click.option("--debug", is_flag=True, help="Show a full traceback on errors.")
+def cli(debug: bool) -> None:
+    """Turn research papers into a two-host podcast, offline.
+
+    \b
+    Example:
+        papercast build            # build the show in this folder
+    """
+    # --debug is read by _Group.invoke when a command fails.
+
+
+@cli.command()
+@click.option("--show", "show_root", type=click.Path(file_okay=False, path_type=Path), default=".",
+              show_default=True, help="The show folder (holds papercast.toml).")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Show progress even when output is not a terminal.")
+def build(show_root: Path, quiet: bool, verbose: bool) -> None:
+    """Build every episode of the show, then its feed in feed/.
+
+    \b
+    Example:
+        papercast build --show ~/shows/migraine
+    """
+    shown = _wants_progress(quiet, verbose)
+    report = build_show(show_root, progress=_progress(shown))
+    _finish(report, shown, quiet)
+    if not quiet:
+        click.echo(f"feed: {(show_root / 'feed' / 'feed.xml').resolve()}")
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the MP3.")
+@click.option("-t", "--title", help="Episode title (default: from the papers).")
+@click.option("-e", "--entry", "entries", multiple=True, help="Only this entry key (repeatable).")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Show progress even when output is not a terminal.")
+def episode(sources: tuple[Path, ...], output: Path, title: str | None, entries: tuple[str, ...],
+            quiet: bool, verbose: bool) -> None:
+    """Make one episode from paper files (BibTeX or YAML).
+
+    Hosts and voices come from papercast.toml when run inside a show folder.
+
+    \b
+    Example:
+        papercast episode papers.bib -e tang2020dysbiosis -o tang.mp3
+    """
+    shown = _wants_progress(quiet, verbose)
+    report = make_episode(list(sources), output, title, list(entries) or None, progress=_progress(shown))
+    _finish(report, shown, quiet=True)
+    if not quiet:
+        click.echo(f"wrote {output}")
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-t", "--title", help="Episode title (default: from the papers).")
+@click.option("-e", "--entry", "entries", multiple=True, help="Only this entry key (repeatable).")
+@click.option("--spoken", is_flag=True, help="Print what the engine says (numbers as words, ...).")
+def script(sources: tuple[Path, ...], title: str | None, entries: tuple[str, ...], spoken: bool) -> None:
+    """Print the dialogue an episode of these papers would have.
+
+    \b
+    Example:
+        papercast script papers/migraine-gut.bib -e he2023causal
+    """
+    _, dialogue, _ = one_off_script(list(sources), title, list(entries) or None)
+    for turn in dialogue.turns:
+        click.echo(f"{dialogue.host_names[turn.host]}: {turn.spoken if spoken else turn.text}")
+
+
+@cli.command()
+@click.option("--engine", "only", help="List only this engine's voices.")
+def voices(only: str | None) -> None:
+    """List speech engines and their voices, with the setting to use each.
+
+    \b
+    Example:
+        papercast voices --engine pyttsx3
+    """
+    for name in engine_names():
+        if only and name != only:
+            continue
+        try:
+            engine = get_engine(name)
+        except PapercastError as exc:
+            click.echo(f"{name}: not available ({exc})")
+            continue
+        first, second = engine.default_voices()
+        click.echo(f"{name}: default voices {first!r} and {second!r}")
+        for voice in engine.voices():
+            detail = ", ".join(x for x in (voice.language, voice.gender) if x)
+            click.echo(f'  engine = "{name}"  voice = "{voice.id}"  # {voice.name}' + (f" ({detail})" if detail else ""))
+
+
+@cli.command()
+@click.option("--show", "show_root", type=click.Path(file_okay=False, path_type=Path), default=".",
+              show_default=True, help="The show folder; its feed/ is served.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 for the whole network).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option("-q", "--quiet", is_flag=True, help="Do not log requests.")
+def serve(show_root: Path, host: str, port: int, quiet: bool) -> None:
+    """Serve feed/ over HTTP (with HEAD and byte ranges, as podcast apps need).
+
+    Set base_url in papercast.toml to the address apps will use, then build.
+
+    \b
+    Example:
+        papercast serve --host 0.0.0.0 --port 8000
+    """
+    from .serve import serve as run_server
+
+    feed = (show_root / "feed").resolve()
+    if not (feed / "feed.xml").is_file():
+        raise PapercastError(f"{feed}: no feed.xml yet; run `papercast build` first")
+    run_server(feed, host, port, quiet=quiet)
+
+
+def main() -> None:
+    """Entry point of the `papercast` console script."""
+    cli(prog_name="papercast")

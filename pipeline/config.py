@@ -1,0 +1,306 @@
+"""The show's settings (`papercast.toml`) and episode definitions, validated as a whole."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised only on Python 3.10
+    import tomli as tomllib
+
+from .errors import ConfigError
+
+CONFIG_NAME = "papercast.toml"
+
+# Apple Podcasts' top-level categories; a wrong one makes Apple reject the feed.
+APPLE_CATEGORIES = frozenset({
+    "Arts", "Business", "Comedy", "Education", "Fiction", "Government", "History",
+    "Health & Fitness", "Kids & Family", "Leisure", "Music", "News",
+    "Religion & Spirituality", "Science", "Society & Culture", "Sports", "Technology",
+    "True Crime", "TV & Film",
+})
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+_BITRATES = ("64k", "80k", "96k")
+
+
+@dataclass(frozen=True)
+class Host:
+    """One of the two presenters and the voice that speaks for them."""
+
+    name: str
+    engine: str = "pyttsx3"
+    voice: str = ""
+    rate: int = 170
+
+
+@dataclass(frozen=True)
+class AudioSettings:
+    """Everything about assembly and encoding that shapes the episode file."""
+
+    bitrate: str = "64k"
+    sample_rate: int = 44100
+    turn_pause_ms: int = 350
+    section_pause_ms: int = 800
+
+
+@dataclass(frozen=True)
+class ShowConfig:
+    """A show: its metadata, its hosts and the folders it reads from and writes to."""
+
+    root: Path
+    title: str
+    description: str
+    author: str
+    owner_name: str
+    owner_email: str
+    language: str
+    category: str
+    subcategory: str
+    explicit: bool
+    base_url: str
+    cover: Path | None
+    hosts: tuple[Host, Host]
+    audio: AudioSettings
+
+    @property
+    def episodes_dir(self) -> Path:
+        return self.root / "episodes"
+
+    @property
+    def feed_dir(self) -> Path:
+        return self.root / "feed"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def state_dir(self) -> Path:
+        """Where builds keep their cache and records; never published."""
+        return self.root / ".papercast"
+
+    def url_for(self, relative: str) -> str:
+        """The public URL of a file under `feed/`."""
+        return self.base_url + relative.lstrip("/")
+
+
+@dataclass(frozen=True)
+class EpisodeDef:
+    """One episode definition from `episodes/*.toml`: what it is called and which papers it covers."""
+
+    id: str
+    path: Path
+    title: str
+    description: str
+    sources: tuple[Path, ...]
+    entries: tuple[str, ...] | None
+    date: dt.date | None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(str(path), ["file not found"]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(str(path), [f"not valid TOML ({exc})"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(str(path), [f"cannot be read ({exc})"]) from None
+
+
+class _Fields:
+    """Reads typed fields from a TOML table, collecting every problem instead of stopping."""
+
+    def __init__(self, table: dict[str, Any], where: str, problems: list[str]) -> None:
+        self.table, self.where, self.problems = table, where, problems
+
+    def _name(self, key: str) -> str:
+        return f"{self.where}.{key}" if self.where else key
+
+    def text(self, key: str, default: str | None = None) -> str:
+        value = self.table.get(key, default)
+        if value is None:
+            self.problems.append(f"{self._name(key)} is required")
+            return ""
+        if not isinstance(value, str):
+            self.problems.append(f"{self._name(key)} must be a string")
+            return ""
+        if not value.strip() and default is None:
+            self.problems.append(f"{self._name(key)} must not be empty")
+        return value.strip()
+
+    def integer(self, key: str, default: int, low: int, high: int) -> int:
+        value = self.table.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.problems.append(f"{self._name(key)} must be a whole number")
+            return default
+        if not low <= value <= high:
+            self.problems.append(f"{self._name(key)} must be between {low} and {high}, not {value}")
+        return value
+
+    def boolean(self, key: str, default: bool) -> bool:
+        value = self.table.get(key, default)
+        if not isinstance(value, bool):
+            self.problems.append(f"{self._name(key)} must be true or false")
+            return default
+        return value
+
+    def unknown(self, known: set[str]) -> None:
+        for key in sorted(set(self.table) - known):
+            self.problems.append(f"unknown setting {self._name(key)}")
+
+
+def load_show(root: str | Path = ".") -> ShowConfig:
+    """Read and validate `papercast.toml` in `root`, reporting every problem at once."""
+    root = Path(root).resolve()
+    path = root / CONFIG_NAME
+    data = _read_toml(path)
+    problems: list[str] = []
+    known_tables = {"show", "hosts", "audio"}
+    for key in sorted(set(data) - known_tables):
+        problems.append(f"unknown table or setting {key}")
+
+    show = data.get("show", {})
+    if not isinstance(show, dict):
+        raise ConfigError(str(path), ["[show] must be a table"])
+    f = _Fields(show, "show", problems)
+    title = f.text("title")
+    description = f.text("description")
+    author = f.text("author")
+    owner_name = f.text("owner_name", author)
+    owner_email = f.text("owner_email")
+    if owner_email and not _EMAIL.match(owner_email):
+        problems.append(f"show.owner_email {owner_email!r} is not an e-mail address")
+    language = f.text("language", "en")
+    if not _LANGUAGE.match(language):
+        problems.append(f"show.language {language!r} is not a language code such as en or en-GB")
+    category = f.text("category", "Science")
+    if category and category not in APPLE_CATEGORIES:
+        problems.append(f"show.category {category!r} is not an Apple Podcasts category")
+    subcategory = f.text("subcategory", "")
+    explicit = f.boolean("explicit", False)
+    base_url = f.text("base_url")
+    if base_url:
+        if not re.match(r"^https?://[^/\s]+", base_url):
+            problems.append(f"show.base_url {base_url!r} must start with http:// or https://")
+        elif not base_url.isascii():
+            problems.append("show.base_url must be plain ASCII (podcast apps reject other URLs)")
+        base_url = base_url.rstrip("/") + "/"
+    cover_name = f.text("cover", "")
+    cover = (root / cover_name) if cover_name else None
+    if cover is not None and not cover.is_file():
+        problems.append(f"show.cover {cover_name!r} does not exist")
+    f.unknown({"title", "description", "author", "owner_name", "owner_email", "language",
+               "category", "subcategory", "explicit", "base_url", "cover"})
+
+    hosts_data = data.get("hosts", [])
+    hosts: list[Host] = []
+    if not isinstance(hosts_data, list) or len(hosts_data) != 2:
+        problems.append("exactly two [[hosts]] are required")
+        hosts_data = hosts_data if isinstance(hosts_data, list) else []
+    for index, entry in enumerate(hosts_data[:2], start=1):
+        if not isinstance(entry, dict):
+            problems.append(f"hosts[{index}] must be a table")
+            continue
+        hf = _Fields(entry, f"hosts[{index}]", problems)
+        hosts.append(Host(
+            name=hf.text("name"),
+            engine=hf.text("engine", "pyttsx3"),
+            voice=hf.text("voice", ""),
+            rate=hf.integer("rate", 170, 80, 400),
+        ))
+        hf.unknown({"name", "engine", "voice", "rate"})
+    if len(hosts) == 2 and hosts[0].name.casefold() == hosts[1].name.casefold():
+        problems.append("the two hosts need different names")
+
+    audio_data = data.get("audio", {})
+    af = _Fields(audio_data if isinstance(audio_data, dict) else {}, "audio", problems)
+    bitrate = af.text("bitrate", "64k")
+    if bitrate not in _BITRATES:
+        problems.append(f"audio.bitrate must be one of {', '.join(_BITRATES)}")
+    audio = AudioSettings(
+        bitrate=bitrate,
+        turn_pause_ms=af.integer("turn_pause_ms", 350, 0, 3000),
+        section_pause_ms=af.integer("section_pause_ms", 800, 0, 5000),
+    )
+    af.unknown({"bitrate", "turn_pause_ms", "section_pause_ms"})
+
+    if problems:
+        raise ConfigError(str(path), problems)
+    return ShowConfig(
+        root=root, title=title, description=description, author=author,
+        owner_name=owner_name, owner_email=owner_email, language=language,
+        category=category, subcategory=subcategory, explicit=explicit,
+        base_url=base_url, cover=cover, hosts=(hosts[0], hosts[1]), audio=audio,
+    )
+
+
+_EPISODE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+def load_episode(path: Path, show_root: Path) -> EpisodeDef:
+    """Read one episode definition; paper files are relative to the show folder."""
+    data = _read_toml(path)
+    problems: list[str] = []
+    f = _Fields(data, "", problems)
+    title = f.text("title")
+    description = f.text("description", "")
+    raw_sources = data.get("papers")
+    sources: list[Path] = []
+    if isinstance(raw_sources, str):
+        raw_sources = [raw_sources]
+    if not isinstance(raw_sources, list) or not raw_sources or not all(isinstance(s, str) for s in raw_sources):
+        problems.append("papers must name one or more paper files (BibTeX or YAML)")
+    else:
+        for name in raw_sources:
+            source = (show_root / name).resolve()
+            if not source.is_file():
+                problems.append(f"paper file {name!r} does not exist")
+            sources.append(source)
+    raw_entries = data.get("entries")
+    entries: tuple[str, ...] | None = None
+    if raw_entries is not None:
+        if not isinstance(raw_entries, list) or not all(isinstance(e, str) for e in raw_entries) or not raw_entries:
+            problems.append("entries must be a list of entry keys")
+        else:
+            entries = tuple(raw_entries)
+    date = data.get("date")
+    if isinstance(date, dt.datetime):
+        date = date.date()
+    if date is not None and not isinstance(date, dt.date):
+        problems.append("date must be a TOML date such as 2026-11-20")
+        date = None
+    if not _EPISODE_ID.match(path.stem):
+        problems.append("the file name must use only letters, digits, '.', '_' and '-' (it becomes a URL)")
+    f.unknown({"title", "description", "papers", "entries", "date"})
+    if problems:
+        raise ConfigError(str(path), problems)
+    return EpisodeDef(id=path.stem, path=path, title=title, description=description,
+                      sources=tuple(sources), entries=entries, date=date)
+
+
+def episode_paths(show: ShowConfig) -> list[Path]:
+    """The show's episode definitions, in file-name order."""
+    return sorted(show.episodes_dir.glob("*.toml"))
+
+
+def show_settings(root: str | Path = ".") -> ShowConfig:
+    """The show in `root` if it has a `papercast.toml`, else defaults for one-off episodes."""
+    root = Path(root).resolve()
+    if (root / CONFIG_NAME).is_file():
+        return load_show(root)
+    return ShowConfig(
+        root=root, title="papercast", description="Research papers, talked through.",
+        author="papercast", owner_name="papercast", owner_email="papercast@example.invalid",
+        language="en", category="Science", subcategory="", explicit=False,
+        base_url="http://127.0.0.1:8000/", cover=None,
+        hosts=(Host(name="Alex"), Host(name="Sam")), audio=AudioSettings(),
+    )

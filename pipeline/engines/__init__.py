@@ -1,0 +1,1 @@
+"""Speech engines, one module each, imported only when a show uses them."""

@@ -1,0 +1,269 @@
+"""The podcast's RSS feed and cover art, written into the show's `feed/` folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+from urllib.parse import quote
+
+from feedgen.feed import FeedGenerator  # first: feedgen.util needs the lxml.etree this imports
+from feedgen.ext.podcast import PodcastExtension
+from feedgen.ext.podcast_entry import PodcastEntryExtension
+from feedgen.util import xml_elem
+from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
+
+from .config import ShowConfig
+from .errors import FeedError
+from .fsutil import write_if_changed
+from .model import Paper
+
+FEED_NAME = "feed.xml"
+COVER_NAMES = {"JPEG": "cover.jpg", "PNG": "cover.png"}
+_ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+# lastBuildDate of a feed without episodes: any fixed instant keeps the file reproducible.
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+_COVER_SIZE = 1400
+_BACKGROUND, _CIRCLE, _ACCENT, _INK = (30, 56, 74), (39, 70, 90), (226, 196, 140), (246, 241, 231)
+
+
+@dataclass(frozen=True)
+class FeedEpisode:
+    """One published episode as the feed describes it; paths are relative to `feed/`."""
+
+    id: str
+    title: str
+    summary: str
+    papers: tuple[Paper, ...]
+    guid: str
+    published: dt.datetime
+    updated: dt.datetime | None
+    audio: str
+    size: int
+    duration: int
+    transcript: str | None
+
+
+def _add_explicit(parent: object, value: bool | None) -> None:
+    if value is not None:
+        xml_elem(f"{{{_ITUNES}}}explicit", parent).text = "true" if value else "false"
+
+
+class _Podcast(PodcastExtension):
+    """feedgen's channel podcast extension, but itunes:explicit is Apple's true/false."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._explicit: bool | None = None
+
+    def itunes_explicit(self, itunes_explicit: bool | None = None) -> bool | None:
+        if itunes_explicit is not None:
+            self._explicit = bool(itunes_explicit)
+        return self._explicit
+
+    def extend_rss(self, rss_feed):  # type: ignore[no-untyped-def]
+        super().extend_rss(rss_feed)
+        _add_explicit(rss_feed[0], self._explicit)
+        return rss_feed
+
+
+class _PodcastEntry(PodcastEntryExtension):
+    """feedgen's item podcast extension, but itunes:explicit is Apple's true/false."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._explicit: bool | None = None
+
+    def itunes_explicit(self, itunes_explicit: bool | None = None) -> bool | None:
+        if itunes_explicit is not None:
+            self._explicit = bool(itunes_explicit)
+        return self._explicit
+
+    def extend_rss(self, entry):  # type: ignore[no-untyped-def]
+        super().extend_rss(entry)
+        _add_explicit(entry, self._explicit)
+        return entry
+
+
+def _url(link: str) -> str:
+    # DOIs may contain <, > or spaces, which are not valid in an href.
+    return quote(link, safe=":/?#[]@!$&'()*+,;=%~")
+
+
+def _citation(paper: Paper) -> str:
+    people = [a.family or a.display for a in paper.authors]
+    if len(people) > 2:
+        who = f"{people[0]} et al."
+    else:
+        who = " and ".join(people)
+    title = html.escape(paper.title)
+    link = paper.link
+    if link.startswith(("https://", "http://")):
+        title = f'<a href="{html.escape(_url(link))}">{title}</a>'
+    details = [html.escape(part) for part in (who, paper.journal) if part]
+    if paper.year:
+        details.append(str(paper.year))
+    return title + (f" — {', '.join(details)}" if details else "")
+
+
+def show_notes_html(episode: FeedEpisode, show: ShowConfig | None = None) -> str:
+    """The episode's notes: summary, numbered papers linked to their DOIs, transcript link."""
+    parts = [f"<p>{html.escape(episode.summary.strip())}</p>"]
+    if episode.papers:
+        items = "".join(f"<li>{_citation(p)}</li>" for p in episode.papers)
+        parts.append(f"<p>Papers discussed:</p><ol>{items}</ol>")
+    if episode.transcript:
+        href = show.url_for(episode.transcript) if show else episode.transcript
+        parts.append(f'<p><a href="{html.escape(_url(href))}">Read the transcript</a></p>')
+    return "".join(parts)
+
+
+def _check_cover(path: Path) -> tuple[str, bytes]:
+    def bad(problem: str) -> FeedError:
+        return FeedError(f"cover {path}: {problem}")
+
+    try:
+        data = path.read_bytes()
+        with Image.open(io.BytesIO(data)) as image:
+            kind, (width, height) = image.format, image.size
+            if kind not in COVER_NAMES:
+                raise bad(f"is {kind}, but podcast apps need JPEG or PNG")
+            if width != height:
+                raise bad(f"is {width}x{height} pixels, but it must be square")
+            if not 1400 <= width <= 3000:
+                raise bad(f"is {width}x{height} pixels, but it must be 1400 to 3000 pixels wide")
+            if image.mode == "CMYK":
+                raise bad("uses CMYK colour, which Apple Podcasts rejects (save it as RGB)")
+            image.load()  # a truncated file opens fine and fails only when decoded
+    except UnidentifiedImageError:
+        raise bad("not an image Pillow can read (use JPEG or PNG)") from None
+    except (OSError, Image.DecompressionBombError) as exc:
+        raise bad(f"cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
+    return COVER_NAMES[kind], data
+
+
+def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+    lines: list[str] = []
+    for word in text.split():
+        if lines and draw.textlength(f"{lines[-1]} {word}", font=font) <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+@lru_cache(maxsize=4)  # encoding the PNG is the slowest step, and write_feed redoes write_cover
+def _generated_cover(title: str) -> bytes:
+    """A plain square PNG: the title in large type on a calm background."""
+    size, margin = _COVER_SIZE, 150
+    image = Image.new("RGB", (size, size), _BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((820, 820, 1900, 1900), fill=_CIRCLE)
+    text = " ".join(title.split()) or "Untitled"
+    for font_size in range(168, 47, -8):
+        # Pillow's bundled font: same glyphs on every machine, so the bytes are reproducible.
+        font = ImageFont.load_default(size=font_size)
+        lines = _wrap(draw, text, font, size - 2 * margin)
+        step = round(font_size * 1.18)
+        fits = all(draw.textlength(line, font=font) <= size - 2 * margin for line in lines)
+        if fits and step * len(lines) <= size - 2 * margin - 140:
+            break
+    top = (size - step * len(lines)) // 2
+    draw.rectangle((margin, top - 60, margin + 160, top - 44), fill=_ACCENT)
+    for index, line in enumerate(lines):
+        draw.text((margin, top + index * step), line, font=font, fill=_INK)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def write_cover(show: ShowConfig) -> str:
+    """Put the show's cover into `feed/` (copied or generated); return its path relative to `feed/`."""
+    if show.cover is not None:
+        name, data = _check_cover(show.cover)
+    else:
+        name, data = COVER_NAMES["PNG"], _generated_cover(show.title)
+    write_if_changed(show.feed_dir / name, data, FeedError)
+    for other in set(COVER_NAMES.values()) - {name}:
+        # A cover left over in the other format would be published but never used.
+        (show.feed_dir / other).unlink(missing_ok=True)
+    return name
+
+
+def _episode_problem(ep: FeedEpisode) -> str | None:
+    if ep.published.tzinfo is None or (ep.updated is not None and ep.updated.tzinfo is None):
+        return "publication times must carry a time zone"
+    if isinstance(ep.duration, bool) or not isinstance(ep.duration, int) or ep.duration < 0:
+        return f"duration must be whole seconds, not {ep.duration!r}"
+    if isinstance(ep.size, bool) or not isinstance(ep.size, int) or ep.size <= 0:
+        return f"audio size must be a positive number of bytes, not {ep.size!r}"
+    if not ep.guid:
+        return "guid is empty"
+    return None
+
+
+def _check_episodes(episodes: Sequence[FeedEpisode]) -> None:
+    guids: set[str] = set()
+    for ep in episodes:
+        problem = _episode_problem(ep)
+        if problem is None and ep.guid in guids:
+            problem = f"guid {ep.guid!r} is used by another episode"
+        if problem:
+            raise FeedError(f"episode {ep.id}: {problem}")
+        guids.add(ep.guid)
+
+
+def _build(show: ShowConfig, episodes: Sequence[FeedEpisode], cover: str) -> FeedGenerator:
+    fg = FeedGenerator()
+    fg.register_extension("podcast", _Podcast, _PodcastEntry)
+    fg.title(show.title)
+    # feedgen makes the last link added the channel's <link>, so the self link goes first.
+    fg.link(href=show.url_for(FEED_NAME), rel="self", type="application/rss+xml")
+    fg.link(href=show.base_url, rel="alternate")
+    fg.description(show.description)
+    fg.language(show.language)
+    fg.generator("papercast")
+    cover_url = show.url_for(cover)
+    fg.image(url=cover_url, title=show.title, link=show.base_url)
+    fg.podcast.itunes_image(cover_url)
+    fg.podcast.itunes_author(show.author)
+    fg.podcast.itunes_owner(name=show.owner_name, email=show.owner_email)
+    fg.podcast.itunes_category(cat=show.category, **({"sub": show.subcategory} if show.subcategory else {}))
+    fg.podcast.itunes_explicit(show.explicit)
+    fg.podcast.itunes_type("episodic")
+    stamps = [t for ep in episodes for t in (ep.published, ep.updated) if t is not None]
+    fg.lastBuildDate(max(stamps, default=_EPOCH))
+    if episodes:
+        fg.pubDate(max(ep.published for ep in episodes))
+    for ep in sorted(episodes, key=lambda e: (e.published, e.id), reverse=True):
+        notes = show_notes_html(ep, show)
+        entry = fg.add_entry(order="append")  # the default, prepend, would reverse the order
+        entry.title(ep.title)
+        entry.link(href=show.url_for(ep.transcript) if ep.transcript else show.base_url)
+        entry.description(notes)
+        entry.content(notes, type="CDATA")  # content:encoded: the notes most apps show
+        entry.guid(ep.guid, permalink=False)
+        entry.enclosure(show.url_for(ep.audio), str(ep.size), "audio/mpeg")
+        entry.pubDate(ep.published)
+        entry.podcast.itunes_summary(" ".join(ep.summary.split()))
+        entry.podcast.itunes_duration(str(ep.duration))
+        entry.podcast.itunes_explicit(show.explicit)
+        entry.podcast.itunes_episode_type("full")
+    return fg
+
+
+def write_feed(show: ShowConfig, episodes: Sequence[FeedEpisode]) -> Path:
+    """Write `feed/feed.xml` (and the cover it names) atomically; return the feed's path."""
+    _check_episodes(episodes)
+    cover = write_cover(show)
+    try:
+        data = _build(show, episodes, cover).rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    except ValueError as exc:
+        raise FeedError(f"cannot build the feed for {show.title!r}: {exc}") from None
+    path = show.feed_dir / FEED_NAME
+    write_if_changed(path, data, FeedError)
+    return path

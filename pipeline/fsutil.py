@@ -1,0 +1,46 @@
+"""Small file-system helpers: nothing papercast writes is ever left half-written."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from .errors import PapercastError
+
+
+def atomic_write(path: Path, data: bytes | str, error: type[PapercastError] = PapercastError) -> None:
+    """Write `data` to `path` through a temporary file in the same folder, fsync and rename.
+
+    An OSError becomes `error` with a one-line message; the old file stays as it was.
+    """
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # 0o666 lets the umask decide the mode, as for any plain file (mkstemp would give 0600,
+        # which a web server running as another user cannot read).
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except OSError as exc:
+        raise error(f"cannot write {path}: {exc.strerror or exc}") from None
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def write_if_changed(path: Path, data: bytes | str, error: type[PapercastError] = PapercastError) -> bool:
+    """Atomically write `data` unless `path` already holds exactly it; True if written."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        if path.read_bytes() == payload:
+            return False
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise error(f"cannot read {path}: {exc.strerror or exc}") from None
+    atomic_write(path, payload, error)
+    return True

@@ -1,0 +1,82 @@
+"""Plain, immutable records passed between the stages of the pipeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Author:
+    """One author; a group author ("... Consortium") has only a family name."""
+
+    family: str
+    given: str = ""
+    is_group: bool = False
+
+    @property
+    def display(self) -> str:
+        """The name as written in show notes: "Given Family"."""
+        return f"{self.given} {self.family}".strip()
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One paper of a reading list, its fields already decoded to plain Unicode."""
+
+    key: str
+    title: str
+    authors: tuple[Author, ...] = ()
+    journal: str = ""
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    doi: str = ""
+    url: str = ""
+    finding: str = ""
+    source: str = ""
+
+    @property
+    def link(self) -> str:
+        """The best link to the paper: its DOI resolver URL, else its URL."""
+        return f"https://doi.org/{self.doi}" if self.doi else self.url
+
+    @property
+    def date(self) -> dt.date | None:
+        """Publication date at the precision known (missing month/day become 1)."""
+        if self.year is None:
+            return None
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One host's line of dialogue: `text` is written form, `spoken` what the engine says."""
+
+    host: int
+    text: str
+    spoken: str
+    section: str
+
+
+@dataclass(frozen=True)
+class Section:
+    """A stretch of the script that becomes one chapter (intro, a paper, outro)."""
+
+    id: str
+    title: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Script:
+    """The whole dialogue of one episode, with the sections its turns belong to."""
+
+    title: str
+    host_names: tuple[str, str]
+    turns: tuple[Turn, ...]
+    sections: tuple[Section, ...] = field(default_factory=tuple)
+
+    def transcript(self) -> str:
+        """Readable text, one paragraph per turn, each led by the speaker's name."""
+        return "\n\n".join(f"{self.host_names[t.host]}: {t.text}" for t in self.turns) + "\n"

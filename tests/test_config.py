@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import load_episode, load_show, show_settings
+from pipeline.errors import ConfigError
+
+
+def test_demo_show_config_is_valid():
+    show = load_show(Path(__file__).resolve().parent.parent)
+    assert show.title.startswith("Gut Feelings")
+    assert [h.name for h in show.hosts] == ["Theo", "Maya"]
+    assert show.base_url.endswith("/")
+    assert show.explicit is False
+
+
+def test_show_config_reads_every_field(show_dir):
+    show = load_show(show_dir)
+    assert show.base_url == "http://127.0.0.1:8765/podcast/"
+    assert show.url_for("feed.xml") == "http://127.0.0.1:8765/podcast/feed.xml"
+    assert show.hosts[1].voice == "gmw/en-us+f3"
+    assert show.hosts[0].rate == 175
+    assert show.owner_name == "Tester"  # defaults to the author
+    assert show.audio.bitrate == "64k"
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    (tmp_path / "papercast.toml").write_text(
+        '[show]\ntitle = ""\ndescription = "d"\nauthor = "a"\nowner_email = "nope"\n'
+        'language = "English"\ncategory = "Cooking"\nexplicit = "no"\nbase_url = "ftp://x"\n'
+        'colour = "blue"\n[[hosts]]\nname = "Al"\nrate = 5\n'
+    )
+    with pytest.raises(ConfigError) as info:
+        load_show(tmp_path)
+    problems = info.value.problems
+    text = str(info.value)
+    assert str(tmp_path / "papercast.toml") in text
+    for expected in ["show.title must not be empty", "not an e-mail address", "not a language code",
+                     "not an Apple Podcasts category", "show.explicit must be true or false",
+                     "must start with http", "unknown setting show.colour",
+                     "exactly two [[hosts]]", "hosts[1].rate must be between 80 and 400"]:
+        assert any(expected in p for p in problems), (expected, problems)
+
+
+def test_broken_toml_names_the_file(tmp_path):
+    (tmp_path / "papercast.toml").write_text("[show\n")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_show(tmp_path)
+
+
+def test_missing_config_is_a_clear_error(tmp_path):
+    with pytest.raises(ConfigError, match="file not found"):
+        load_show(tmp_path)
+
+
+def test_show_settings_defaults_outside_a_show(tmp_path):
+    show = show_settings(tmp_path)
+    assert [h.name for h in show.hosts] == ["Alex", "Sam"]
+
+
+def test_episode_definition(show_dir):
+    episode = load_episode(show_dir / "episodes" / "02-second.toml", show_dir)
+    assert episode.id == "02-second"
+    assert episode.entries == ("he2023causal", "grodzka2025probiotics")
+    assert episode.date == dt.date(2026, 1, 12)
+    assert episode.sources == ((show_dir / "papers" / "list.bib").resolve(),)
+
+
+def test_episode_definition_problems(show_dir):
+    path = show_dir / "episodes" / "bad name.toml"
+    path.write_text('papers = ["missing.bib"]\nentries = "x"\ndate = "soon"\n')
+    with pytest.raises(ConfigError) as info:
+        load_episode(path, show_dir)
+    problems = " | ".join(info.value.problems)
+    assert "title is required" in problems
+    assert "'missing.bib' does not exist" in problems
+    assert "entries must be a list" in problems
+    assert "date must be a TOML date" in problems
+    assert "file name" in problems

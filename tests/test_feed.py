@@ -1,0 +1,230 @@
+"""The feed and cover, checked with the parsers podcast apps actually use."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+from pathlib import Path
+
+import feedparser
+import podcastparser
+import pytest
+from feedgen.feed import FeedGenerator
+from lxml import etree
+from PIL import Image
+
+from pipeline.config import AudioSettings, Host, ShowConfig
+from pipeline.errors import FeedError
+from pipeline.feed import FeedEpisode, _generated_cover, show_notes_html, write_cover, write_feed
+from pipeline.model import Author, Paper
+
+ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
+UTC = dt.timezone.utc
+PAPERS = (
+    Paper(key="a", title="Vagal <signals> & mood", journal="Nature", year=2021, doi="10.1038/s41586-021-0001-x",
+          authors=(Author("Smith", "Jane"), Author("Doe", "Al"), Author("Roe", "Bo"))),
+    Paper(key="b", title="A single-author study", authors=(Author("Ngata", "Tui"),), year=2019,
+          url="https://example.org/b"),
+)
+
+
+def make_show(root: Path, **changes: object) -> ShowConfig:
+    show = ShowConfig(
+        root=root, title="Gut Feelings: Papers on the Microbiome", description="Two hosts read the literature.",
+        author="Ada Host", owner_name="Ada Owner", owner_email="ada@example.org", language="en",
+        category="Science", subcategory="Life Sciences", explicit=False, base_url="https://pod.example.org/gut/",
+        cover=None, hosts=(Host("Ada"), Host("Ben")), audio=AudioSettings(),
+    )
+    return dataclasses.replace(show, **changes)
+
+
+def make_episodes(show: ShowConfig) -> list[FeedEpisode]:
+    episodes = []
+    for number, (slug, day) in enumerate((("01-gut-signals", 3), ("02-sleep", 10)), start=1):
+        audio = show.feed_dir / "episodes" / f"{slug}-3f2a9c.mp3"
+        audio.parent.mkdir(parents=True, exist_ok=True)
+        audio.write_bytes(b"\xff\xfb" * (500 * number))
+        transcript = audio.with_suffix(".txt")
+        transcript.write_text("Ada: Hello.\n")
+        episodes.append(FeedEpisode(
+            id=slug, title=f"Episode {number}", summary=f"Summary of episode {number}.", papers=PAPERS[:number],
+            guid=f"papercast-{slug}", published=dt.datetime(2026, 3, day, 6, 0, tzinfo=UTC), updated=None,
+            audio=f"episodes/{audio.name}", size=audio.stat().st_size, duration=600 * number + 7,
+            transcript=f"episodes/{transcript.name}" if number == 1 else None,
+        ))
+    return episodes
+
+
+@pytest.fixture()
+def show(tmp_path: Path) -> ShowConfig:
+    return make_show(tmp_path)
+
+
+def test_feed_reads_back_in_feedparser_and_podcastparser(show: ShowConfig) -> None:
+    episodes = make_episodes(show)
+    path = write_feed(show, episodes)
+    assert path == show.feed_dir / "feed.xml"
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask  # the web server must read it: not mkstemp's 0600
+
+    parsed = feedparser.parse(path.read_bytes())
+    assert not parsed.bozo and parsed.version == "rss20"
+    assert parsed.feed.title == show.title and parsed.feed.link == show.base_url
+    assert parsed.feed.image.href == "https://pod.example.org/gut/cover.png"
+    assert [t.term for t in parsed.feed.tags] == ["Science", "Life Sciences"]
+    assert parsed.feed.publisher_detail == {"name": "Ada Owner", "email": "ada@example.org"}
+    assert [e.title for e in parsed.entries] == ["Episode 2", "Episode 1"]  # newest first
+    newest = parsed.entries[0]
+    assert newest.id == "papercast-02-sleep" and newest.guidislink is False
+    assert newest.enclosures == [{"href": "https://pod.example.org/gut/episodes/02-sleep-3f2a9c.mp3",
+                                  "length": str(episodes[1].size), "type": "audio/mpeg"}]
+    assert newest.itunes_duration == "1207"
+    assert newest.published == "Tue, 10 Mar 2026 06:00:00 +0000"
+
+    with path.open("rb") as stream:
+        pod = podcastparser.parse(show.url_for("feed.xml"), stream)
+    assert pod["title"] == show.title and pod["type"] == "episodic" and pod["generator"] == "papercast"
+    assert pod["cover_url"] == "https://pod.example.org/gut/cover.png"
+    assert pod["itunes_categories"] == [["Science", "Life Sciences"]]
+    assert pod["itunes_owner"] == {"name": "Ada Owner", "email": "ada@example.org"}
+    assert pod["itunes_author"] == "Ada Host" and pod["explicit"] is False
+    first = pod["episodes"][1]
+    assert first["guid"] == "papercast-01-gut-signals" and first["total_time"] == 607
+    assert first["enclosures"] == [{"url": "https://pod.example.org/gut/episodes/01-gut-signals-3f2a9c.mp3",
+                                    "file_size": episodes[0].size, "mime_type": "audio/mpeg"}]
+    assert first["published"] == int(episodes[0].published.timestamp())
+    assert first["description"] == "Summary of episode 1."
+    assert 'href="https://doi.org/10.1038/s41586-021-0001-x"' in first["description_html"]
+    assert first["link"] == "https://pod.example.org/gut/episodes/01-gut-signals-3f2a9c.txt"
+
+    with Image.open(show.feed_dir / "cover.png") as cover:
+        assert (cover.format, cover.size) == ("PNG", (1400, 1400))
+
+
+@pytest.mark.parametrize("explicit", [False, True])
+def test_explicit_is_written_as_true_or_false(tmp_path: Path, explicit: bool) -> None:
+    show = make_show(tmp_path, explicit=explicit)
+    root = etree.fromstring(write_feed(show, make_episodes(show)).read_bytes())
+    channel = root.find("channel")
+    values = [channel.findtext(f"{ITUNES}explicit")] + [i.findtext(f"{ITUNES}explicit") for i in channel.iter("item")]
+    assert values == [str(explicit).lower()] * 3
+    assert root.find("channel/{http://www.w3.org/2005/Atom}link").get("href") == show.url_for("feed.xml")
+    assert channel.findtext("generator") == "papercast"
+    assert channel.findtext("lastBuildDate") == "Tue, 10 Mar 2026 06:00:00 +0000"
+    assert [i.findtext(f"{ITUNES}episodeType") for i in channel.iter("item")] == ["full", "full"]
+
+
+def test_show_notes_escape_and_link_everything(show: ShowConfig) -> None:
+    episode = make_episodes(show)[1]
+    notes = show_notes_html(episode, show)
+    tree = etree.fromstring(f"<div>{notes}</div>")  # well-formed markup, so apps' parsers agree on it
+    items = tree.findall("ol/li")
+    assert [li.find("a").get("href") for li in items] == [
+        "https://doi.org/10.1038/s41586-021-0001-x", "https://example.org/b"]
+    assert items[0].find("a").text == "Vagal <signals> & mood"
+    assert "Smith et al., Nature, 2021" in items[0].find("a").tail
+    assert items[1].find("a").tail == " — Ngata, 2019"
+    transcript = dataclasses.replace(episode, transcript="episodes/x.txt")
+    assert '<a href="https://pod.example.org/gut/episodes/x.txt">' in show_notes_html(transcript, show)
+    assert '<a href="episodes/x.txt">' in show_notes_html(transcript)
+
+
+def test_same_inputs_give_the_same_bytes_and_no_rewrite(show: ShowConfig, tmp_path: Path) -> None:
+    episodes = make_episodes(show)
+    path = write_feed(show, episodes)
+    first, cover = path.read_bytes(), (show.feed_dir / "cover.png").read_bytes()
+    os.utime(path, ns=(1, 1))
+    assert write_feed(show, list(reversed(episodes))).read_bytes() == first
+    assert path.stat().st_mtime_ns == 1  # unchanged content is not rewritten
+    assert (show.feed_dir / "cover.png").read_bytes() == cover
+    _generated_cover.cache_clear()  # draw the cover again rather than reuse the cached bytes
+    other = make_show(tmp_path / "elsewhere")
+    assert write_feed(other, make_episodes(other)).read_bytes() == first
+
+
+def test_empty_feed_uses_a_fixed_date(show: ShowConfig) -> None:
+    channel = etree.fromstring(write_feed(show, []).read_bytes()).find("channel")
+    assert channel.findtext("lastBuildDate") == "Thu, 01 Jan 1970 00:00:00 +0000"
+    assert channel.find("item") is None
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".") or p.suffix == ".tmp")
+
+
+def test_failed_serialisation_keeps_the_old_feed(show: ShowConfig, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write_feed(show, make_episodes(show))
+    before = path.read_bytes()
+
+    def broken(*args: object, **kwargs: object) -> bytes:
+        raise RuntimeError("serializer exploded")
+
+    monkeypatch.setattr(FeedGenerator, "rss_str", broken)
+    with pytest.raises(RuntimeError):
+        write_feed(show, make_episodes(show)[:1])
+    assert path.read_bytes() == before and _leftovers(show.feed_dir) == []
+
+
+def test_failed_write_keeps_the_old_feed(show: ShowConfig, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write_feed(show, make_episodes(show))
+    before = path.read_bytes()
+
+    def broken(fd: int) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(os, "fsync", broken)
+    with pytest.raises(FeedError, match="cannot write .*feed.xml: Input/output error"):
+        write_feed(show, make_episodes(show)[:1])
+    assert path.read_bytes() == before and _leftovers(show.feed_dir) == []
+
+
+def test_own_cover_is_copied_once(tmp_path: Path) -> None:
+    art = tmp_path / "art.jpg"
+    Image.new("RGB", (1500, 1500), (200, 90, 40)).save(art, "JPEG")
+    show = make_show(tmp_path, cover=art)
+    (show.feed_dir).mkdir()
+    (show.feed_dir / "cover.png").write_bytes(b"stale generated cover")
+    assert write_cover(show) == "cover.jpg"
+    copied = show.feed_dir / "cover.jpg"
+    assert copied.read_bytes() == art.read_bytes() and not (show.feed_dir / "cover.png").exists()
+    os.utime(copied, ns=(1, 1))
+    feed = etree.fromstring(write_feed(show, []).read_bytes())
+    assert copied.stat().st_mtime_ns == 1
+    assert feed.find(f"channel/{ITUNES}image").get("href") == "https://pod.example.org/gut/cover.jpg"
+
+
+@pytest.mark.parametrize(("size", "kind", "problem"), [
+    ((1400, 1200), "PNG", "is 1400x1200 pixels, but it must be square"),
+    ((600, 600), "PNG", "must be 1400 to 3000 pixels wide"),
+    ((16, 16), "GIF", "is GIF, but podcast apps need JPEG or PNG"),
+    (None, None, "not an image"),
+    ((1400, 1400), "truncated", "cannot be read (image file is truncated"),
+])
+def test_bad_cover_is_reported_in_one_line(tmp_path: Path, size: tuple[int, int] | None, kind: str | None,
+                                           problem: str) -> None:
+    art = tmp_path / "art.img"
+    if size is None:
+        art.write_text("not a picture")
+    else:
+        Image.new("RGB", size, (90, 140, 120)).save(art, "PNG" if kind == "truncated" else kind)
+        if kind == "truncated":
+            art.write_bytes(art.read_bytes()[: art.stat().st_size // 2])
+    with pytest.raises(FeedError) as caught:
+        write_cover(make_show(tmp_path, cover=art))
+    message = str(caught.value)
+    assert str(art) in message and problem in message and "\n" not in message
+
+
+@pytest.mark.parametrize(("change", "problem"), [
+    ({"published": dt.datetime(2026, 3, 1)}, "time zone"),
+    ({"duration": 61.5}, "whole seconds"),
+    ({"guid": "papercast-01-gut-signals"}, "used by another episode"),
+])
+def test_bad_episode_is_refused(show: ShowConfig, change: dict[str, object], problem: str) -> None:
+    episodes = make_episodes(show)
+    episodes[1] = dataclasses.replace(episodes[1], **change)
+    with pytest.raises(FeedError, match=problem):
+        write_feed(show, episodes)
+    assert not (show.feed_dir / "feed.xml").exists()
