@@ -100,7 +100,6 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"  # keep-alive: players make many small range requests
     server_version = "papercast"
-    sys_version = ""
     timeout = 60
     disable_nagle_algorithm = True  # headers and body go out in separate writes
 
@@ -117,6 +116,9 @@ class _Handler(BaseHTTPRequestHandler):
                          "Range, If-Range, If-None-Match, If-Modified-Since")
         self.send_header("Access-Control-Max-Age", "86400")
         self.end_headers()
+
+    def version_string(self) -> str:
+        return self.server_version  # without the Python version
 
     def end_headers(self) -> None:
         self.send_header("Accept-Ranges", "bytes")

@@ -35,10 +35,8 @@ rate = 170
 """
 
 
-@pytest.fixture
-def show_dir(tmp_path: Path) -> Path:
-    """A show folder with the demo papers and two short episodes (one and two papers)."""
-    root = tmp_path / "show"
+def make_show(root: Path) -> Path:
+    """Write a show folder with the demo papers and two short episodes (one and two papers)."""
     (root / "papers").mkdir(parents=True)
     (root / "episodes").mkdir()
     shutil.copy(DEMO_BIB, root / "papers" / "list.bib")
@@ -52,3 +50,9 @@ def show_dir(tmp_path: Path) -> Path:
         'papers = ["papers/list.bib"]\nentries = ["he2023causal", "grodzka2025probiotics"]\n'
     )
     return root
+
+
+@pytest.fixture
+def show_dir(tmp_path: Path) -> Path:
+    """A fresh show folder (see make_show)."""
+    return make_show(tmp_path / "show")

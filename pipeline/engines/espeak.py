@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import gc
 import glob
 import io
 import os
@@ -60,11 +62,18 @@ class Pyttsx3Engine(Engine):
                 f"pyttsx3 cannot start espeak-ng ({exc}); install it with: apt-get install libespeak-ng1 espeak-ng-data"
             ) from None
         self._espeak = _espeak
+        atexit.register(self._release)
         self._workdir = Path(tempfile.mkdtemp(prefix="papercast-espeak-"))
         weakref.finalize(self, shutil.rmtree, self._workdir, True)
         self._voices = {v.id: v for v in self._engine.getProperty("voices")}
         self._variant_names = _variants()
         self._counter = 0
+
+    def _release(self) -> None:
+        # pyttsx3's DriverProxy.__del__ fails during interpreter teardown (its modules are
+        # gone by then); releasing the engine at exit lets it be collected while they exist.
+        self._engine = None
+        gc.collect()
 
     def voices(self) -> list[Voice]:
         return [
