@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import subprocess
-import tempfile
 import wave
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -36,12 +36,33 @@ class Segment:
 
 
 @dataclass(frozen=True)
-class SectionTiming:
-    """Where a section starts and ends in the assembled episode, in seconds."""
+class Span:
+    """Where a turn (or a section) starts and ends in the assembled episode, in seconds."""
 
     section: str
     start: float
     end: float
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Every turn's span in the assembled episode, and the episode's length."""
+
+    turns: tuple[Span, ...]
+    duration: float
+
+    def sections(self) -> list[Span]:
+        """One span per section, back to back from 0 to the end (as chapters are)."""
+        starts: list[Span] = []
+        for turn in self.turns:
+            if not starts or starts[-1].section != turn.section:
+                starts.append(turn)
+        spans = []
+        for index, first in enumerate(starts):
+            start = 0.0 if index == 0 else first.start
+            end = starts[index + 1].start if index + 1 < len(starts) else self.duration
+            spans.append(Span(first.section, start, end))
+        return spans
 
 
 @dataclass(frozen=True)
@@ -80,51 +101,43 @@ def _silence(ms: int, settings: AudioSettings) -> bytes:
     return b"\x00\x00" * (settings.sample_rate * ms // 1000)
 
 
-def assemble(segments: Iterable[Segment], settings: AudioSettings, wav_path: Path) -> list[SectionTiming]:
-    """Write the turns, with pauses, to one WAV file and return each section's span.
+def assemble(segments: Iterable[Segment], settings: AudioSettings, wav_path: Path) -> Timeline:
+    """Write the turns, with pauses, to one WAV file and return where each turn lies.
 
     Turns are streamed to disk one by one, so memory holds one turn, not the programme.
     """
-    timings: list[SectionTiming] = []
+    spans: list[Span] = []
     frames = 0
     rate = settings.sample_rate
     with wave.open(str(wav_path), "wb") as out:
         out.setnchannels(1)
         out.setsampwidth(2)
         out.setframerate(rate)
-        lead = _silence(LEAD_IN_MS, settings)
-        out.writeframes(lead)
-        frames += len(lead) // 2
-        current: str | None = None
-        for segment in segments:
-            if current is not None:
-                pause_ms = settings.turn_pause_ms if segment.section == current else settings.section_pause_ms
-                pause = _silence(pause_ms, settings)
-                out.writeframes(pause)
-                if segment.section != current:
-                    timings[-1] = SectionTiming(current, timings[-1].start, frames / rate)
-                frames += len(pause) // 2
-            if segment.section != current:
-                timings.append(SectionTiming(segment.section, frames / rate, frames / rate))
-                current = segment.section
-            pcm = to_episode_format(segment.audio, settings)
+
+        def write(pcm: bytes) -> None:
+            nonlocal frames
             out.writeframes(pcm)
             frames += len(pcm) // 2
-        tail = _silence(TAIL_MS, settings)
-        out.writeframes(tail)
-        frames += len(tail) // 2
-    if not timings:
+
+        write(_silence(LEAD_IN_MS, settings))
+        for segment in segments:
+            if spans:
+                same = segment.section == spans[-1].section
+                write(_silence(settings.turn_pause_ms if same else settings.section_pause_ms, settings))
+            start = frames / rate
+            write(to_episode_format(segment.audio, settings))
+            spans.append(Span(segment.section, start, frames / rate))
+        write(_silence(TAIL_MS, settings))
+    if not spans:
         raise AudioError("an episode needs at least one turn")
-    timings[-1] = SectionTiming(timings[-1].section, timings[-1].start, frames / rate)
-    return timings
+    return Timeline(turns=tuple(spans), duration=frames / rate)
 
 
 def encode_mp3(wav_path: Path, mp3_path: Path, settings: AudioSettings, tags: Tags) -> None:
     """Encode a WAV file to a tagged constant-bitrate mono MP3, replacing `mp3_path` atomically."""
     mp3_path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=".encoding-", suffix=".mp3", dir=mp3_path.parent)
-    os.close(handle)
-    temp = Path(temp_name)
+    # ffmpeg creates the temporary file itself, so it gets the umask's mode like any other file.
+    temp = mp3_path.with_name(f".{mp3_path.stem}.{secrets.token_hex(6)}.mp3")
     try:
         command = [
             ffmpeg_path(), "-nostdin", "-hide_banner", "-loglevel", "error", "-y",

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .audio import Segment, Tags, assemble, encode_mp3, mp3_duration
+from .audio import Segment, Tags, Timeline, assemble, encode_mp3, mp3_duration
 from .config import CONFIG_NAME, EpisodeDef, Host, ShowConfig, episode_paths, load_episode, load_show, show_settings
 from .errors import PapercastError, SynthesisError
 from .feed import FeedEpisode, write_cover, write_feed
@@ -163,14 +163,15 @@ def episode_key(script: Script, hosts: tuple[Host, Host], show: ShowConfig, tags
 
 def produce_audio(script: Script, hosts: tuple[Host, Host], show: ShowConfig, tags: Tags,
                   target: Path, cache: TurnCache | None, report: Report,
-                  progress: Progress = _quiet) -> None:
+                  progress: Progress = _quiet) -> Timeline:
     """Speak, assemble and encode `script` into the MP3 file `target` (written atomically)."""
     segments = speak_script(script, hosts, cache, report, progress)
     # Assembly goes through a temporary WAV outside the show and the package.
     with tempfile.TemporaryDirectory(prefix="papercast-") as scratch:
         wav_path = Path(scratch) / "episode.wav"
-        assemble(segments, show.audio, wav_path)
+        timeline = assemble(segments, show.audio, wav_path)
         encode_mp3(wav_path, target, show.audio, tags)
+    return timeline
 
 
 # --- published records ---------------------------------------------------------------------

@@ -89,8 +89,8 @@ _DATES = re.compile(
 _URLS = re.compile(r"(?:https?://|www\.|(?:dx\.)?doi\.org/|\bdoi\s*:?\s*(?=10\.)|\b10\.\d{4,9}/)\S*?"
                    r"(?=[.,;:!?)\]]*(?:\s|$))", re.IGNORECASE)
 _TAGS = re.compile(r"</?(?:[a-z]+:)?([a-z][a-z0-9-]*)\b[^<>]*>", re.IGNORECASE)
-_INLINE_TAGS = {"i", "b", "em", "strong", "span", "u", "small", "sc", "italic", "bold", "a"}
 # Only known tag names, so "x<y and y>z" in a finding is not mistaken for markup.
+_INLINE_TAGS = {"i", "b", "em", "strong", "span", "u", "small", "sc", "italic", "bold", "a"}
 _BLOCK_TAGS = {"p", "br", "div", "sup", "sub", "li", "ul", "ol", "title", "sec", "list", "list-item",
                "abstract", "h1", "h2", "h3", "h4", "table", "tr", "td"}
 _TOKEN = re.compile(rf"(?:[^\W_]|[{_W}{_N}])+(?:-(?:[^\W_]|[{_W}{_N}])+)*")
@@ -149,6 +149,7 @@ def say_date(year: int | None, month: int | None = None, day: int | None = None)
 
 def load_pronunciations(path: Path) -> dict[str, str]:
     """Read a show's pronunciation file (TOML or YAML mapping of word -> how to say it)."""
+    path = Path(path)
     try:
         if path.suffix == ".toml":
             data: Any = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -173,21 +174,15 @@ def load_pronunciations(path: Path) -> dict[str, str]:
     return {key.strip(): value.strip() for key, value in data.items()}
 
 
-def _latex(m: re.Match[str]) -> str:
-    name, char = m.group(1), m.group(2)
-    if name:
-        return _LATEX_GREEK.get(name, "")  # \textit{x} -> "x": the braces go later
-    return char if char in "%&$#_" else " "
-
-
 def _clean(text: str) -> tuple[str, bool]:
     """Markup and links out, Unicode normalised; also says whether a link was removed."""
     text = unicodedata.normalize("NFKC", html.unescape(text))
     text = _TAGS.sub(lambda m: "" if m.group(1).lower() in _INLINE_TAGS else
                      " " if m.group(1).lower() in _BLOCK_TAGS else m.group(), text)
     text, links = _URLS.subn("", text)
-    text = re.sub(r"\\(?:([A-Za-z]+)\*?|(.|$))", _latex, text.replace("---", "—").replace("--", "–"),
-                  flags=re.DOTALL)
+    # LaTeX leftovers: \alpha -> α, \% -> %, other commands vanish (\textit{x} -> x once braces go).
+    text = re.sub(r"\\(?:([A-Za-z]+)\*?|(.|$))", lambda m: _LATEX_GREEK.get(m[1], "") if m[1] else
+                  m[2] if m[2] in "%&$#_" else " ", text.replace("---", "—").replace("--", "–"), flags=re.DOTALL)
     text = re.sub(r"[{}]|\$(?!\d)", "", text)
     text = re.sub(r"(?<=[^\W\d_])~(?=[^\W\d_])", " ", text)  # LaTeX tie, not "about"
     text = re.sub(r"\[\d+(?:\s*[,–-]\s*\d+)*\]|\(\s*\)|\[\s*\]", "", text)  # citation markers

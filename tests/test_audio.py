@@ -35,22 +35,31 @@ def test_turns_at_different_rates_and_levels_come_out_equally_loud():
     assert a.max_dBFS <= -1.0 + 0.01
 
 
-def test_assemble_places_sections_and_pauses(tmp_path: Path):
+def test_assemble_places_turns_sections_and_pauses(tmp_path: Path):
     segments = [
         Segment("intro", tone(1.0, 22050, 8000)),
         Segment("intro", tone(0.5, 22050, 8000)),
         Segment("paper-a", tone(2.0, 24000, 8000)),
         Segment("outro", tone(1.0, 22050, 8000)),
     ]
-    timings = assemble(segments, SETTINGS, tmp_path / "e.wav")
-    assert [t.section for t in timings] == ["intro", "paper-a", "outro"]
+    timeline = assemble(segments, SETTINGS, tmp_path / "e.wav")
     lead = LEAD_IN_MS / 1000
-    assert abs(timings[0].start - lead) < 0.01
-    intro_end = lead + 1.0 + 0.3 + 0.5
-    assert abs(timings[0].end - intro_end) < 0.01
-    assert abs(timings[1].start - (intro_end + 0.7)) < 0.01
-    total = intro_end + 0.7 + 2.0 + 0.7 + 1.0 + TAIL_MS / 1000
-    assert abs(timings[-1].end - total) < 0.01
+    expected_turns = [
+        ("intro", lead, lead + 1.0),
+        ("intro", lead + 1.3, lead + 1.8),  # 300 ms between turns of a section
+        ("paper-a", lead + 2.5, lead + 4.5),  # 700 ms between sections
+        ("outro", lead + 5.2, lead + 6.2),
+    ]
+    for span, (section, start, end) in zip(timeline.turns, expected_turns):
+        assert span.section == section
+        assert abs(span.start - start) < 0.01 and abs(span.end - end) < 0.01
+    total = lead + 6.2 + TAIL_MS / 1000
+    assert abs(timeline.duration - total) < 0.01
+    sections = timeline.sections()
+    assert [s.section for s in sections] == ["intro", "paper-a", "outro"]
+    assert sections[0].start == 0.0 and sections[-1].end == timeline.duration
+    assert all(a.end == b.start for a, b in zip(sections, sections[1:]))  # back to back
+    assert abs(sections[1].start - (lead + 2.5)) < 0.01
     wav = AudioSegment.from_wav(tmp_path / "e.wav")
     assert abs(len(wav) / 1000 - total) < 0.01 and wav.frame_rate == 44100 and wav.channels == 1
 
@@ -59,8 +68,8 @@ def test_assembly_joins_hundreds_of_turns_in_linear_time(tmp_path: Path):
     # 400 turns: a quadratic `+=` join would copy ~gigabytes; streaming writes each once.
     one_second = tone(1.0, 22050, 6000)
     segments = [Segment(f"s{i // 10}", one_second) for i in range(400)]
-    timings = assemble(segments, SETTINGS, tmp_path / "long.wav")
-    assert len(timings) == 40
+    timeline = assemble(segments, SETTINGS, tmp_path / "long.wav")
+    assert len(timeline.turns) == 400 and len(timeline.sections()) == 40
     assert (tmp_path / "long.wav").stat().st_size > 400 * 44100 * 2
 
 
@@ -82,6 +91,7 @@ def test_encode_mp3_with_tags_and_cover(tmp_path: Path):
     assert str(tags["TCON"]) == "Podcast" and str(tags["TDRC"]) == "2026"
     assert tags.getall("APIC")[0].data == cover.read_bytes()
     assert [p.name for p in target.parent.iterdir()] == ["episode.mp3"]  # no temporary left
+    assert target.stat().st_mode & 0o044  # readable by a web server running as another user
 
 
 def test_encoding_is_repeatable(tmp_path: Path):

@@ -58,6 +58,8 @@ def test_module_helpers():
     ("12/20 patients", "twelve out of twenty patients"),
     ("the 1990s", "the nineteen nineties"),
     ("type II diabetes", "type two diabetes"),
+    ("a 1:1 ratio", "a one to one ratio"),
+    ("costs $2.50", "costs two dollars fifty"),
 ])
 def test_numbers(written, spoken):
     assert say(written) == spoken
@@ -125,6 +127,12 @@ def test_abbreviations_expand_on_first_use_only():
         "Meta-analysis of randomised controlled trials, R C Ts, confirms")
 
 
+def test_abbreviation_already_expanded_by_the_writer_is_only_spelled():
+    episode = SpokenForm()
+    assert episode.say("Mendelian randomisation (MR) shows") == "Mendelian randomisation (M R) shows"
+    assert episode.say("MR again") == "M R again"
+
+
 def test_abbreviation_inside_a_compound_is_said_in_full_without_introducing_it():
     episode = SpokenForm()
     assert episode.say("LPS-induced pain") == "lipopolysaccharide-induced pain"
@@ -165,6 +173,7 @@ def test_dashes(written, spoken):
 
 @pytest.mark.parametrize(("written", "spoken"), [
     ("Tang et al. showed", "Tang and colleagues showed"),
+    ("as shown by Tang et al.", "as shown by Tang and colleagues."),
     ("diets, e.g. keto", "diets, for example keto"),
     ("E.g. keto", "For example keto"),
     ("the gut, i.e. the colon", "the gut, that is the colon"),
