@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .build import Report, build_show, make_episode, one_off_script
+from .build import Progress, Report, build_show, make_episode, one_off_script
 from .errors import PapercastError
 from .speech import engine_names, get_engine
 
@@ -25,30 +26,75 @@ class _Group(click.Group):
             raise click.ClickException(str(exc)) from None
 
 
-def _progress(enabled: bool):
-    """Progress lines on stderr when it is a terminal (or asked for), silent otherwise."""
-    if not enabled:
-        return lambda message: None
+class TerminalProgress(Progress):
+    """A one-line progress display on stderr (turns, episodes, time left); lines for notes.
 
-    def show(message: str) -> None:
-        click.echo(f"\r\033[K{message}", nl=False, err=True)
+    With `live` off (output is not a terminal) only notes and, when verbose, episode
+    outcomes are printed, one per line, so logs stay parseable.
+    """
 
-    return show
+    def __init__(self, live: bool, verbose: bool) -> None:
+        self.live, self.verbose = live, verbose
+        self.turns = self.episodes = self.turns_done = self.episodes_done = 0
+        self.started = time.monotonic()
+
+    def _status(self) -> None:
+        if not self.live:
+            return
+        elapsed = time.monotonic() - self.started
+        left = ""
+        if 0 < self.turns_done < self.turns:
+            left = f", about {elapsed / self.turns_done * (self.turns - self.turns_done):.0f} s left"
+        click.echo(f"\r\033[Kturns {self.turns_done}/{self.turns}, episodes "
+                   f"{self.episodes_done}/{self.episodes}{left}", nl=False, err=True)
+
+    def _line(self, text: str) -> None:
+        if self.live:
+            click.echo("\r\033[K", nl=False, err=True)
+        click.echo(text, err=True)
+        self._status()
+
+    def begin(self, turns: int, episodes: int) -> None:
+        self.turns, self.episodes, self.started = turns, episodes, time.monotonic()
+        self._status()
+
+    def turn_done(self) -> None:
+        self.turns_done += 1
+        self._status()
+
+    def episode_done(self, episode_id: str, outcome: str) -> None:
+        if outcome != "unchanged":
+            self.episodes_done += 1
+        if self.verbose:
+            self._line(f"{episode_id}: {outcome}")
+        else:
+            self._status()
+
+    def note(self, message: str) -> None:
+        self._line(message)
+
+    def close(self) -> None:
+        if self.live:
+            click.echo("\r\033[K", nl=False, err=True)
 
 
-def _wants_progress(quiet: bool, verbose: bool) -> bool:
-    return verbose or (not quiet and sys.stderr.isatty())
+def _progress(quiet: bool, verbose: bool) -> TerminalProgress:
+    live = not quiet and sys.stderr.isatty()
+    return TerminalProgress(live=live, verbose=verbose and not quiet)
 
 
-def _finish(report: Report, progress_shown: bool, quiet: bool) -> None:
-    if progress_shown:
-        click.echo("\r\033[K", nl=False, err=True)
+def _finish(report: Report, progress: TerminalProgress, quiet: bool) -> None:
+    progress.close()
     for name, reason in report.failed:
-        click.echo(f"error: {reason}", err=True)
+        click.echo(f"error: {name}: {reason}", err=True)
     if not quiet:
         click.echo(report.summary())
     if report.exit_code:
         sys.exit(report.exit_code)
+
+
+_jobs_option = click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
+                            help="Worker processes for speech synthesis (default: one per core).")
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -68,17 +114,18 @@ def cli(debug: bool) -> None:
 @click.option("--show", "show_root", type=click.Path(file_okay=False, path_type=Path), default=".",
               show_default=True, help="The show folder (holds papercast.toml).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-@click.option("-v", "--verbose", is_flag=True, help="Show progress even when output is not a terminal.")
-def build(show_root: Path, quiet: bool, verbose: bool) -> None:
+@click.option("-v", "--verbose", is_flag=True, help="Print each episode's outcome.")
+@_jobs_option
+def build(show_root: Path, quiet: bool, verbose: bool, jobs: int | None) -> None:
     """Build every episode of the show, then its feed in feed/.
 
     \b
     Example:
         papercast build --show ~/shows/migraine
     """
-    shown = _wants_progress(quiet, verbose)
-    report = build_show(show_root, progress=_progress(shown))
-    _finish(report, shown, quiet)
+    progress = _progress(quiet, verbose)
+    report = build_show(show_root, jobs=jobs, progress=progress)
+    _finish(report, progress, quiet)
     if not quiet:
         click.echo(f"feed: {(show_root / 'feed' / 'feed.xml').resolve()}")
 
@@ -90,9 +137,9 @@ def build(show_root: Path, quiet: bool, verbose: bool) -> None:
 @click.option("-t", "--title", help="Episode title (default: from the papers).")
 @click.option("-e", "--entry", "entries", multiple=True, help="Only this entry key (repeatable).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-@click.option("-v", "--verbose", is_flag=True, help="Show progress even when output is not a terminal.")
+@_jobs_option
 def episode(sources: tuple[Path, ...], output: Path, title: str | None, entries: tuple[str, ...],
-            quiet: bool, verbose: bool) -> None:
+            quiet: bool, jobs: int | None) -> None:
     """Make one episode from paper files (BibTeX or YAML).
 
     Hosts and voices come from papercast.toml when run inside a show folder.
@@ -101,9 +148,9 @@ def episode(sources: tuple[Path, ...], output: Path, title: str | None, entries:
     Example:
         papercast episode papers.bib -e tang2020dysbiosis -o tang.mp3
     """
-    shown = _wants_progress(quiet, verbose)
-    report = make_episode(list(sources), output, title, list(entries) or None, progress=_progress(shown))
-    _finish(report, shown, quiet=True)
+    progress = _progress(quiet, verbose=False)
+    report = make_episode(list(sources), output, title, list(entries) or None, jobs=jobs, progress=progress)
+    _finish(report, progress, quiet=True)
     if not quiet:
         click.echo(f"wrote {output}")
 

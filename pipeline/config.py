@@ -28,6 +28,8 @@ APPLE_CATEGORIES = frozenset({
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _BITRATES = ("64k", "80k", "96k")
+# Files papercast can read papers from (see sources.py).
+PAPER_SUFFIXES = frozenset({".bib", ".bibtex", ".yaml", ".yml", ".ris", ".json", ".txt"})
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,14 @@ class AudioSettings:
 
 
 @dataclass(frozen=True)
+class PapersSettings:
+    """The show's reading list and how papers no episode names are grouped into new episodes."""
+
+    reading_list: tuple[Path, ...] = ()
+    max_per_episode: int = 5
+
+
+@dataclass(frozen=True)
 class ShowConfig:
     """A show: its metadata, its hosts and the folders it reads from and writes to."""
 
@@ -68,6 +78,7 @@ class ShowConfig:
     cover: Path | None
     hosts: tuple[Host, Host]
     audio: AudioSettings
+    papers: PapersSettings = PapersSettings()
 
     @property
     def episodes_dir(self) -> Path:
@@ -164,7 +175,7 @@ def load_show(root: str | Path = ".") -> ShowConfig:
     path = root / CONFIG_NAME
     data = _read_toml(path)
     problems: list[str] = []
-    known_tables = {"show", "hosts", "audio"}
+    known_tables = {"show", "hosts", "audio", "papers"}
     for key in sorted(set(data) - known_tables):
         problems.append(f"unknown table or setting {key}")
 
@@ -233,13 +244,30 @@ def load_show(root: str | Path = ".") -> ShowConfig:
     )
     af.unknown({"bitrate", "turn_pause_ms", "section_pause_ms"})
 
+    papers_data = data.get("papers", {})
+    pf = _Fields(papers_data if isinstance(papers_data, dict) else {}, "papers", problems)
+    listed = papers_data.get("reading_list") if isinstance(papers_data, dict) else None
+    if listed is None:
+        # By default every paper file in papers/ is the reading list.
+        reading_list = tuple(sorted(p for p in (root / "papers").glob("*") if p.suffix.lower() in PAPER_SUFFIXES))
+    elif isinstance(listed, list) and all(isinstance(x, str) for x in listed):
+        reading_list = tuple((root / x).resolve() for x in listed)
+        for name, path in zip(listed, reading_list):
+            if not path.is_file():
+                problems.append(f"papers.reading_list: {name!r} does not exist")
+    else:
+        problems.append("papers.reading_list must be a list of paper files")
+        reading_list = ()
+    papers = PapersSettings(reading_list=reading_list, max_per_episode=pf.integer("max_per_episode", 5, 1, 50))
+    pf.unknown({"reading_list", "max_per_episode"})
+
     if problems:
         raise ConfigError(str(path), problems)
     return ShowConfig(
         root=root, title=title, description=description, author=author,
         owner_name=owner_name, owner_email=owner_email, language=language,
         category=category, subcategory=subcategory, explicit=explicit,
-        base_url=base_url, cover=cover, hosts=(hosts[0], hosts[1]), audio=audio,
+        base_url=base_url, cover=cover, hosts=(hosts[0], hosts[1]), audio=audio, papers=papers,
     )
 
 

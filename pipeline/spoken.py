@@ -132,6 +132,8 @@ def say_year(year: int) -> str:
 
 def say_ordinal(n: int) -> str:
     """Say an ordinal: 3 -> "third", 21 -> "twenty-first"."""
+    if n < 0:
+        raise ValueError(f"no ordinal for {n}")
     return num2words(n, lang="en_GB", to="ordinal").replace(",", "")
 
 
@@ -207,6 +209,8 @@ class SpokenForm:
         self._shouting = False
 
     def _park(self, text: str, number: bool = False) -> str:
+        if len(self._parked) >= 0xFFFE:  # a plane is full (absurdly long turn): leave the text in place
+            return text
         char = chr((_NUM0 if number else _WORD0) + len(self._parked))
         self._parked[char] = text
         return char
@@ -229,7 +233,7 @@ class SpokenForm:
             say_year(int(m.group(1))) if len(m.group(1)) == 4 else say_number(int(m.group(1)))), True), s)
         s = re.sub(r"(?i:\b(type|phase|class|grade|stage|complex|part|group)\s+)(I{1,3}|IV|VI{0,3}|IX|X)\b",
                    lambda m: f"{m.group(1)} {self._park(say_number(_ROMAN[m.group(2)]), True)}", s)
-        s = re.sub(r"(?<![\w.,])(\d+)(?:st|nd|rd|th)\b", lambda m: self._park(
+        s = re.sub(r"(?<![\w.,])(\d{1,15})(?:st|nd|rd|th)\b", lambda m: self._park(
             say_ordinal(int(m.group(1))), True), s, flags=re.IGNORECASE)
         s = _QUANTITY.sub(self._quantity, s)
         s = self._symbols(s)
@@ -349,7 +353,7 @@ class SpokenForm:
 
 
 def _is_year(digits: str) -> bool:
-    return len(digits) == 4 and digits.isdigit() and 1900 <= int(digits) <= 2099
+    return len(digits) == 4 and digits.isdecimal() and 1900 <= int(digits) <= 2099
 
 
 def _plural(words: str) -> str:
@@ -367,4 +371,4 @@ def _is_word(part: str) -> bool:
 def _spell(part: str) -> str:
     """Letters spaced so the engine says them, numbers and Greek as words: "HIF1α" -> "H I F one alpha"."""
     pieces = re.findall(r"\d+|[A-Z]s$|[a-z]{3,}|.", part)  # "RCTs" -> R C Ts: the plural stays attached
-    return " ".join(_say_digits(p) if p.isdigit() else _GREEK.get(p, p) for p in pieces)
+    return " ".join(_say_digits(p) if p.isdecimal() else _GREEK.get(p, p) for p in pieces)

@@ -32,6 +32,9 @@ name = "Maya"
 engine = "pyttsx3"
 voice = "gmw/en-us+f3"
 rate = 170
+
+[papers]
+reading_list = []   # only the episodes' own papers: no automatic new episodes here
 """
 
 

@@ -13,7 +13,8 @@ from pydub import AudioSegment
 from pydub.silence import detect_silence
 
 from pipeline.audio import mp3_duration
-from pipeline.build import build_show, load_records
+from pipeline.build import build_show
+from pipeline.records import load_records
 from pipeline.config import load_show
 from pipeline.errors import ConfigError
 from tests.conftest import make_show
@@ -80,7 +81,7 @@ def test_every_episode_has_both_voices_and_no_silent_gaps(built):
 
 def test_transcripts_name_both_hosts_and_every_paper(built):
     root, _ = built
-    records = load_records(load_show(root))
+    records = load_records(load_show(root).state_dir)
     second = (root / "feed" / records["02-second"].transcript).read_text()
     assert "Theo:" in second and "Maya:" in second
     assert "A causal effect of gut microbiota in the development of migraine" in second

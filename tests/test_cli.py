@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.audio import mp3_duration
-from pipeline.build import load_records
+from pipeline.records import load_records
 from pipeline.cli import cli
 from pipeline.config import load_show
 from tests.conftest import DEMO_BIB
@@ -79,7 +79,7 @@ def test_build_and_its_report(show_dir: Path):
     result = CliRunner().invoke(cli, ["build", "--show", str(show_dir)])
     assert result.exit_code == 0, result.output
     assert "2 built, 0 unchanged, 0 failed" in result.output
-    records = load_records(load_show(show_dir))
+    records = load_records(load_show(show_dir).state_dir)
     assert sorted(records) == ["01-first", "02-second"]
     result = CliRunner().invoke(cli, ["build", "--show", str(show_dir), "--quiet"])
     assert result.exit_code == 0 and result.output == ""

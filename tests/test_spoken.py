@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.errors import PapercastError
@@ -251,6 +251,7 @@ def test_load_pronunciations_errors_name_the_file(tmp_path: Path, name, content,
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=80))
+@example("❶ HMGB❶ ٣٤ 12")  # digits that are not ASCII, nor all decimal
 def test_say_never_raises_and_never_says_digits(text):
     spoken = SpokenForm().say(text)
     assert spoken.isprintable()

@@ -1,0 +1,58 @@
+"""The turn cache: synthesised audio stored by a hash of everything that shapes it."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import wave
+from pathlib import Path
+
+from .config import Host
+from .fsutil import atomic_write
+from .speech import Audio, get_engine
+
+
+def turn_key(text: str, host: Host) -> str:
+    """A hash of everything that shapes a turn's audio: text, engine and its version, voice, rate."""
+    fingerprint = {
+        "text": text, "engine": host.engine, "voice": host.voice, "rate": host.rate,
+        "engine_version": get_engine(host.engine).version(),
+    }
+    return hashlib.sha256(json.dumps(fingerprint, sort_keys=True).encode()).hexdigest()
+
+
+class TurnCache:
+    """Synthesised turns as WAV files named by their key.
+
+    Entries are written atomically, so an interrupted build leaves only whole files, and
+    the folder is safe to delete at any time (turns are then synthesised again).
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def path(self, key: str) -> Path:
+        """Where the turn with this key is (or would be) stored."""
+        return self.folder / key[:2] / f"{key}.wav"
+
+    def __contains__(self, key: str) -> bool:
+        return self.path(key).is_file()
+
+    def get(self, key: str) -> Audio | None:
+        """The cached audio for `key`, or None when it is missing or unreadable."""
+        try:
+            with wave.open(str(self.path(key)), "rb") as wav:
+                return Audio(pcm=wav.readframes(wav.getnframes()), sample_rate=wav.getframerate())
+        except (OSError, wave.Error, EOFError):
+            return None
+
+    def put(self, key: str, audio: Audio) -> None:
+        """Store a turn's audio."""
+        buffer = io.BytesIO()
+        with wave.open(buffer, "wb") as wav:
+            wav.setnchannels(1)
+            wav.setsampwidth(2)
+            wav.setframerate(audio.sample_rate)
+            wav.writeframes(audio.pcm)
+        atomic_write(self.path(key), buffer.getvalue())

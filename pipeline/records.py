@@ -1,0 +1,58 @@
+"""What has been published: each episode's feed record, kept so GUIDs and dates never change."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from .errors import PapercastError
+from .feed import FeedEpisode
+from .fsutil import write_if_changed
+from .model import Author, Paper
+
+RECORDS_NAME = "published.json"
+
+
+def _to_json(episode: FeedEpisode) -> dict[str, Any]:
+    data = dataclasses.asdict(episode)
+    for name, value in data.items():
+        if isinstance(value, dt.datetime):
+            data[name] = value.isoformat()
+    return data
+
+
+def _from_json(data: dict[str, Any]) -> FeedEpisode:
+    known = {f.name: f for f in dataclasses.fields(FeedEpisode)}
+    values: dict[str, Any] = {}
+    for name, value in data.items():
+        if name not in known:
+            continue  # written by a newer papercast; ignored rather than fatal
+        if name == "papers":
+            value = tuple(Paper(**{**p, "authors": tuple(Author(**a) for a in p["authors"])}) for p in value)
+        elif name in ("published", "updated") and value:
+            value = dt.datetime.fromisoformat(value)
+        elif isinstance(value, list):
+            value = tuple(tuple(v) if isinstance(v, list) else v for v in value)
+        values[name] = value
+    return FeedEpisode(**values)
+
+
+def load_records(state_dir: Path) -> dict[str, FeedEpisode]:
+    """Episodes as last published, by id (empty before the first build)."""
+    path = state_dir / RECORDS_NAME
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return {key: _from_json(value) for key, value in raw["episodes"].items()}
+    except FileNotFoundError:
+        return {}
+    except (ValueError, KeyError, TypeError) as exc:
+        raise PapercastError(f"{path}: damaged record of published episodes ({exc})") from None
+
+
+def save_records(state_dir: Path, episodes: dict[str, FeedEpisode]) -> None:
+    """Remember what was published (atomically; unchanged records are not rewritten)."""
+    data = {"episodes": {key: _to_json(ep) for key, ep in sorted(episodes.items())}}
+    write_if_changed(state_dir / RECORDS_NAME, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
