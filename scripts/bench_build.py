@@ -1,0 +1,179 @@
+"""Benchmark of the build (run through scripts/bench): every figure is measured in this run.
+
+For each show it reports, on the same text:
+- each engine's raw throughput alone, in one process (seconds of audio per wall second);
+- the pipeline's end-to-end throughput from a cold cache with N workers, and its ratio to
+  raw throughput x N (the pipeline's own overhead shows as the shortfall from 100 %);
+- the no-op rebuild time; the time to add one paper, next to the cost of synthesising
+  that paper's turns and encoding one episode; peak memory of the build process tree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from pipeline.build import build_show, plan_episode, resolve_hosts  # noqa: E402
+from pipeline.config import episode_paths, load_episode, load_show  # noqa: E402
+from pipeline.speech import speak  # noqa: E402
+from pipeline.workers import default_jobs  # noqa: E402
+
+WORDS = ("microbiome probiotic migraine dysbiosis serotonin inflammation cytokine barrier diet "
+         "fibre butyrate vagus trigeminal headache aura bacteria metabolite permeability immune "
+         "gut brain axis cohort trial mice patients women adolescents").split()
+
+
+def machine() -> str:
+    """The CPU and core count this run measured on."""
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def build_in_child(root: Path, jobs: int) -> dict:
+    """Run one build in a fresh process; wall time, report and the tree's peak memory."""
+    code = (
+        "import json, resource, sys, time\n"
+        "from pipeline.build import build_show\n"
+        "t = time.monotonic()\n"
+        f"r = build_show({str(root)!r}, jobs={jobs})\n"
+        "wall = time.monotonic() - t\n"
+        "own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+        "print(json.dumps({'wall': wall, 'built': len(r.built), 'reused': len(r.reused),\n"
+        "  'failed': r.failed, 'synthesized': r.turns_synthesized, 'cached': r.turns_cached,\n"
+        "  'peak_mb': max(own, kids) / 1024, 'main_mb': own / 1024}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def raw_throughput(root: Path) -> dict[str, float]:
+    """Each host's engine alone, in this process, on the show's own turns: audio s per wall s."""
+    show = load_show(root)
+    hosts = resolve_hosts(show.hosts)
+    turns: dict[tuple[str, str, int], list[str]] = {}
+    for path in episode_paths(show):
+        plan = plan_episode(show, load_episode(path, show.root), hosts, None, None, {})
+        for turn in plan.script.turns:
+            host = hosts[turn.host]
+            turns.setdefault((host.engine, host.voice, host.rate), []).append(turn.spoken)
+    results = {}
+    for (engine, voice, rate), texts in turns.items():
+        speak(engine, "Warming up the engine.", voice, rate)  # model loading is not throughput
+        started, audio = time.monotonic(), 0.0
+        for text in texts:
+            audio += speak(engine, text, voice, rate).duration
+        results[f"{engine}:{voice}"] = audio / (time.monotonic() - started)
+    return results
+
+
+def total_audio_seconds(root: Path) -> float:
+    from pipeline.audio import mp3_duration
+
+    return sum(mp3_duration(p) for p in (root / "feed" / "episodes").glob("*.mp3"))
+
+
+def generated_library(root: Path, papers: int, per_episode: int) -> None:
+    """A show with `papers` synthetic papers in the reading list and no episode definitions."""
+    rng = random.Random(20261127)
+    lines = ["papers:"]
+    for index in range(papers):
+        title = " ".join(rng.sample(WORDS, 6)).capitalize()
+        finding = " ".join(rng.sample(WORDS, 14)).capitalize() + "."
+        lines += [f"  - key: paper{index:04d}", f"    title: {title} {index}",
+                  f"    authors: ['Author{index}, Ann', 'Second, Bo', 'Third, Cy']",
+                  f"    date: {2000 + index % 26}", f"    finding: {finding}"]
+    (root / "papers").mkdir(parents=True)
+    (root / "papers" / "library.yaml").write_text("\n".join(lines) + "\n")
+    (root / "episodes").mkdir()
+    config = (REPO / "papercast.toml").read_text()
+    (root / "papercast.toml").write_text(config + f"\n[papers]\nmax_per_episode = {per_episode}\n")
+
+
+def demo_copy(root: Path) -> None:
+    shutil.copytree(REPO / "papers", root / "papers")
+    shutil.copytree(REPO / "episodes", root / "episodes")
+    shutil.copy(REPO / "papercast.toml", root / "papercast.toml")
+    for name in ("pronunciations.toml", "templates"):
+        source = REPO / name
+        if source.is_file():
+            shutil.copy(source, root / name)
+        elif source.is_dir():
+            shutil.copytree(source, root / name)
+
+
+def add_one_paper(root: Path) -> None:
+    """Append one new paper to the show's reading list (it becomes a new episode)."""
+    (root / "papers" / "added.yaml").write_text(
+        "papers:\n  - key: added2026paper\n    title: A new paper on the gut and migraine\n"
+        "    authors: ['Newcomer, Ada', 'Second, Bo']\n    date: 2026-11\n"
+        "    finding: A probiotic drink lowered monthly migraine days in a small pilot trial.\n")
+
+
+def bench(name: str, root: Path, jobs: int) -> dict:
+    print(f"\n== {name} ==", flush=True)
+    raw = raw_throughput(root)
+    for engine, speed in raw.items():
+        print(f"raw engine {engine}: {speed:.0f}x real time (one process)")
+    cold = build_in_child(root, jobs)
+    audio = total_audio_seconds(root)
+    end_to_end = audio / cold["wall"]
+    # Raw throughput of the show's mix of engines, weighted as the show uses them.
+    mixed = len(raw) / sum(1 / s for s in raw.values())
+    ratio = end_to_end / (mixed * jobs)
+    print(f"cold build: {cold['built']} episodes, {cold['synthesized']} turns, {audio / 60:.1f} min of audio "
+          f"in {cold['wall']:.1f} s with {jobs} workers")
+    print(f"end-to-end {end_to_end:.0f}x real time = {ratio:.0%} of raw x {jobs} workers")
+    noop = build_in_child(root, jobs)
+    print(f"no-op rebuild: {noop['wall']:.2f} s ({noop['synthesized']} turns synthesised, {noop['built']} built)")
+    add_one_paper(root)
+    added = build_in_child(root, jobs)
+    print(f"add one paper: {added['wall']:.2f} s ({added['synthesized']} turns synthesised, "
+          f"{added['built']} episode built, {added['cached']} turns from cache)")
+    print(f"peak memory: {cold['peak_mb']:.0f} MB (largest process: build or worker or ffmpeg)")
+    return {"raw": raw, "cold": cold, "audio_s": audio, "ratio": ratio, "noop": noop, "added": added}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="the demo show only")
+    parser.add_argument("--papers", type=int, default=300, help="size of the generated library")
+    parser.add_argument("--jobs", type=int, default=default_jobs())
+    args = parser.parse_args()
+    print(f"machine: {machine()}")
+    with tempfile.TemporaryDirectory(prefix="papercast-bench-") as scratch:
+        demo = Path(scratch) / "demo"
+        demo_copy(demo)
+        bench("demo show (12 papers)", demo, args.jobs)
+        if not args.quick:
+            library = Path(scratch) / "library"
+            generated_library(library, args.papers, per_episode=5)
+            bench(f"generated library ({args.papers} papers)", library, args.jobs)
+            long = Path(scratch) / "long"
+            generated_library(long, 120, per_episode=120)
+            result = build_in_child(long, args.jobs)
+            print(f"\n== one long episode (120 papers) ==\n{total_audio_seconds(long) / 60:.0f} min episode, "
+                  f"peak memory {result['peak_mb']:.0f} MB (build process {result['main_mb']:.0f} MB)")
+
+
+if __name__ == "__main__":
+    main()
