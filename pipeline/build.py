@@ -26,12 +26,14 @@ from pathlib import Path
 from . import __version__
 from .audio import Segment, Tags, Timeline, assemble, encode_mp3, mp3_duration
 from .cache import TurnCache, turn_key
+from .check import Problem, check_feed, has_errors
 from .config import (CONFIG_NAME, AudioSettings, EpisodeDef, Host, ShowConfig, episode_paths, load_episode, load_show,
                      show_settings)
 from .errors import PapercastError, SynthesisError
 from .feed import FeedEpisode, write_cover, write_feed
 from .fsutil import atomic_write, write_if_changed
 from .model import Paper, Script
+from .page import write_page
 from .records import load_records, save_records
 from .script import EpisodeInfo, template_environment, write_script
 from .sources import load_papers, read_papers
@@ -70,10 +72,11 @@ class Report:
     turns_synthesized: int = 0
     turns_cached: int = 0
     seconds: float = 0.0
+    problems: list[Problem] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.failed else 0
+        return 1 if self.failed or has_errors(self.problems) else 0
 
     def summary(self) -> str:
         """One line for the end of a build."""
@@ -387,8 +390,10 @@ def build_show(root: str | Path = ".", jobs: int | None = None, progress: Progre
 
     episodes = sorted(published.values(), key=lambda ep: (ep.published, ep.id))
     write_feed(show, episodes)
+    write_page(show, episodes)
     save_records(show.state_dir, {**records, **published})
     _remove_stale_files(show, episodes)
+    report.problems = check_feed(show.feed_dir, show.base_url)  # last: judges the folder as published
     report.seconds = time.monotonic() - started
     return report
 

@@ -10,6 +10,8 @@ import click
 
 from . import __version__
 from .build import Progress, Report, build_show, make_episode, one_off_script
+from .check import check_feed, has_errors, summary
+from .config import CONFIG_NAME, load_show
 from .errors import PapercastError
 from .speech import engine_names, get_engine
 
@@ -87,6 +89,9 @@ def _finish(report: Report, progress: TerminalProgress, quiet: bool) -> None:
     progress.close()
     for name, reason in report.failed:
         click.echo(f"error: {name}: {reason}", err=True)
+    for problem in report.problems:
+        if problem.severity == "error" or not quiet:
+            click.echo(str(problem), err=True)
     if not quiet:
         click.echo(report.summary())
     if report.exit_code:
@@ -170,6 +175,32 @@ def script(sources: tuple[Path, ...], title: str | None, entries: tuple[str, ...
     _, dialogue, _ = one_off_script(list(sources), title, list(entries) or None)
     for turn in dialogue.turns:
         click.echo(f"{dialogue.host_names[turn.host]}: {turn.spoken if spoken else turn.text}")
+
+
+@cli.command()
+@click.option("--show", "show_root", type=click.Path(file_okay=False, path_type=Path), default=".",
+              show_default=True, help="The show folder; its feed/ is checked.")
+@click.option("--base-url", help="Where feed/ is served (default: base_url in papercast.toml, else the feed's self link).")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only, no warnings.")
+def check(show_root: Path, base_url: str | None, quiet: bool) -> None:
+    """Check the built feed and its files against what podcast apps require.
+
+    Each problem is printed with what to do about it. Exits with status 1 when
+    there are errors; warnings alone exit 0. `papercast build` runs this too.
+
+    \b
+    Example:
+        papercast check --show ~/shows/migraine
+    """
+    if base_url is None and (show_root / CONFIG_NAME).is_file():
+        base_url = load_show(show_root).base_url
+    problems = check_feed(show_root / "feed", base_url)
+    for problem in problems:
+        if problem.severity == "error" or not quiet:
+            click.echo(str(problem))
+    click.echo(summary(problems))
+    if has_errors(problems):
+        sys.exit(1)
 
 
 @cli.command()
