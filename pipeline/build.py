@@ -327,7 +327,12 @@ def build_show(root: str | Path = ".", jobs: int | None = None, progress: Progre
             definitions.append(load_episode(path, show.root))
         except PapercastError as exc:
             report.failed.append((path.stem, str(exc)))
-    for path in add_new_episodes(show, definitions):
+    try:
+        created = add_new_episodes(show, definitions)
+    except PapercastError as exc:  # an unreadable reading list must not stop the episodes
+        report.failed.append(("reading list", str(exc)))
+        created = []
+    for path in created:
         definitions.append(load_episode(path, show.root))
         report.created.append(path.stem)
         progress.note(f"new episode {path.stem} for papers no episode covered")

@@ -13,6 +13,8 @@ from .build import Progress, Report, build_show, make_episode, one_off_script
 from .check import check_feed, has_errors, summary
 from .config import CONFIG_NAME, load_show
 from .errors import PapercastError
+from .readinglist import add_papers, list_papers, paper_lines
+from .sources import FORMATS
 from .speech import engine_names, get_engine
 
 
@@ -201,6 +203,47 @@ def check(show_root: Path, base_url: str | None, quiet: bool) -> None:
     click.echo(summary(problems))
     if has_errors(problems):
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--show", "show_root", type=click.Path(file_okay=False, path_type=Path), default=".",
+              show_default=True, help="The show folder (holds papercast.toml).")
+@click.option("--format", "format_", type=click.Choice(FORMATS),
+              help="Read every FILE as this format (default: detected from each file's content).")
+@click.option("--strict", is_flag=True, help="Add nothing at all if any file or entry cannot be read.")
+def add(files: tuple[Path, ...], show_root: Path, format_: str | None, strict: bool) -> None:
+    """Add the papers in FILEs to the show's reading list, papers/reading-list.yaml.
+
+    A FILE may be BibTeX, RIS or CSL-JSON (as Zotero, EndNote, Mendeley or Crossref export
+    them), papercast's YAML, or plain text listing papers (a forum post, an email, a note).
+    A paper already on the list (same DOI, or same title and year) is merged: the copy there
+    keeps its fields and gains those it lacks. Entries that cannot be read are reported and
+    skipped, and the exit status is 1. The next `papercast build` puts new papers in episodes.
+
+    \b
+    Example:
+        papercast add ~/Downloads/zotero-export.ris forum-post.txt
+    """
+    report = add_papers(show_root, list(files), format=format_, strict=strict)
+    for line in report.lines():
+        click.echo(line)
+    click.echo(report.summary())
+    sys.exit(report.exit_code)
+
+
+@cli.command()
+@click.option("--show", "show_root", type=click.Path(file_okay=False, path_type=Path), default=".",
+              show_default=True, help="The show folder (holds papercast.toml).")
+def papers(show_root: Path) -> None:
+    """List the show's papers: its reading list, then its other paper files in papers/.
+
+    \b
+    Example:
+        papercast papers --show ~/shows/migraine
+    """
+    for line in paper_lines(list_papers(show_root)) or ["no papers yet (add some with: papercast add FILE...)"]:
+        click.echo(line)
 
 
 @cli.command()

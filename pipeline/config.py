@@ -28,8 +28,7 @@ APPLE_CATEGORIES = frozenset({
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _BITRATES = ("64k", "80k", "96k")
-# Files papercast can read papers from (see sources.py).
-PAPER_SUFFIXES = frozenset({".bib", ".bibtex", ".yaml", ".yml", ".ris", ".json", ".txt"})
+
 
 
 @dataclass(frozen=True)
@@ -249,6 +248,8 @@ def load_show(root: str | Path = ".") -> ShowConfig:
     listed = papers_data.get("reading_list") if isinstance(papers_data, dict) else None
     if listed is None:
         # By default every paper file in papers/ is the reading list.
+        from .sources import PAPER_SUFFIXES  # here: reading config should not load the parsers
+
         reading_list = tuple(sorted(p for p in (root / "papers").glob("*") if p.suffix.lower() in PAPER_SUFFIXES))
     elif isinstance(listed, list) and all(isinstance(x, str) for x in listed):
         reading_list = tuple((root / x).resolve() for x in listed)
