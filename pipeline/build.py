@@ -18,31 +18,33 @@ import tempfile
 import time
 import uuid
 from collections import Counter
+from contextlib import contextmanager
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .audio import Segment, Tags, Timeline, assemble, encode_mp3, mp3_duration
+from .audio import (ENCODING_VERSION, Loudness, Segment, Tags, Timeline, assemble, encode_mp3, measure_loudness,
+                    mp3_duration)
 from .cache import TurnCache, turn_key
 from .check import Problem, check_feed, has_errors
 from .config import (CONFIG_NAME, AudioSettings, EpisodeDef, Host, ShowConfig, episode_paths, load_episode, load_show,
                      show_settings)
 from .errors import PapercastError, SynthesisError
-from .feed import FeedEpisode, write_cover, write_feed
-from .fsutil import atomic_write, write_if_changed
+from .feed import FeedEpisode, podcast_guid, write_cover, write_feed
+from .fsutil import atomic_write
 from .model import Paper, Script
 from .page import write_page
-from .records import load_records, save_records
-from .script import EpisodeInfo, template_environment, write_script
+from .records import load_podcast_guid, load_records, save_records
+from .script import DEFAULT_FORMAT, Draft, EpisodeInfo, draft_script, notes_transcript, template_environment
 from .sources import load_papers, read_papers
-from .speech import get_engine
+from .speech import get_engine, speak
 from .spoken import SpokenForm, load_pronunciations
+from .timeline import EPISODE_DIR, EpisodeFiles, chapters, episode_files, sidecar_inputs, write_episode_files
 from .workers import TurnJob, default_jobs, make_executor, synthesize_turn
 
 PRONUNCIATION_FILES = ("pronunciations.toml", "pronunciations.yaml", "pronunciations.yml")
-EPISODE_AUDIO_DIR = "episodes"
 
 
 class Progress:
@@ -100,14 +102,16 @@ class EpisodePlan:
     tags: Tags
     published: dt.datetime
     stem: str
+    length_note: str = ""
+
+    @property
+    def files(self) -> EpisodeFiles:
+        """The episode's published files: MP3, transcripts and chapters."""
+        return episode_files(self.stem)
 
     @property
     def audio(self) -> str:
-        return f"{EPISODE_AUDIO_DIR}/{self.stem}.mp3"
-
-    @property
-    def transcript(self) -> str:
-        return f"{EPISODE_AUDIO_DIR}/{self.stem}.txt"
+        return self.files.audio
 
 
 def resolve_hosts(hosts: tuple[Host, Host]) -> tuple[Host, Host]:
@@ -127,13 +131,38 @@ def pronunciation_table(show: ShowConfig) -> dict[str, str]:
     return {}
 
 
-def episode_script(show: ShowConfig, definition: EpisodeDef, papers: Sequence[Paper],
-                   pronunciations: dict[str, str]) -> Script:
-    """The dialogue for one episode of the show."""
+# About forty words of ordinary prose: long enough to measure a voice's pace.
+CALIBRATION_TEXT = (
+    "Researchers followed a group of patients for two years and compared their diets, their "
+    "gut bacteria and how often they had headaches. The results were mixed, and the authors "
+    "say that larger studies will be needed before anyone changes what they eat."
+)
+
+
+def words_per_minute(hosts: tuple[Host, Host], cache: TurnCache) -> tuple[float, float]:
+    """Each host's measured speaking pace, from a calibration passage spoken (once) in their voice."""
+    words = len(CALIBRATION_TEXT.split())
+    paces = []
+    for host in hosts:
+        key = turn_key(CALIBRATION_TEXT, host)
+        audio = cache.get(key)
+        if audio is None:
+            audio = speak(host.engine, CALIBRATION_TEXT, host.voice, host.rate)
+            cache.put(key, audio)
+        paces.append(words * 60 / audio.duration)
+    return paces[0], paces[1]
+
+
+def episode_draft(show: ShowConfig, definition: EpisodeDef, papers: Sequence[Paper],
+                  pronunciations: dict[str, str], wpm: tuple[float, float] = (160, 160)) -> Draft:
+    """The dialogue for one episode of the show, in its format and, if it has one, to its length."""
     info = EpisodeInfo(id=definition.id, title=definition.title, description=definition.description)
     env = template_environment(show.templates_dir)
     names = (show.hosts[0].name, show.hosts[1].name)
-    return write_script(show.title, names, info, papers, env, SpokenForm(pronunciations))
+    return draft_script(show.title, names, info, papers, env, SpokenForm(pronunciations),
+                        format=definition.format or DEFAULT_FORMAT, minutes=definition.minutes,
+                        words_per_minute=wpm,
+                        pauses=(show.audio.turn_pause_ms / 1000, show.audio.section_pause_ms / 1000))
 
 
 def _now() -> dt.datetime:
@@ -141,10 +170,14 @@ def _now() -> dt.datetime:
 
 
 def plan_episode(show: ShowConfig, definition: EpisodeDef, hosts: tuple[Host, Host], cover: Path | None,
-                 previous: FeedEpisode | None, pronunciations: dict[str, str]) -> EpisodePlan:
+                 previous: FeedEpisode | None, pronunciations: dict[str, str],
+                 cache: TurnCache | None = None) -> EpisodePlan:
     """Read an episode's papers and write its script; name its file by a hash of its content."""
     papers = load_papers(definition.sources, definition.entries)
-    script = episode_script(show, definition, papers, pronunciations)
+    # Pace is measured only when a length is asked for, so ordinary rebuilds stay cheap.
+    wpm = words_per_minute(hosts, cache) if definition.minutes and cache else (160.0, 160.0)
+    draft = episode_draft(show, definition, papers, pronunciations, wpm)
+    script = draft.script
     keys = tuple(turn_key(turn.spoken, hosts[turn.host]) for turn in script.turns)
     published = (
         dt.datetime.combine(definition.date, dt.time(6, 0), dt.timezone.utc) if definition.date
@@ -157,12 +190,16 @@ def plan_episode(show: ShowConfig, definition: EpisodeDef, hosts: tuple[Host, Ho
         "audio": dataclasses.asdict(show.audio),
         "tags": [tags.title, tags.artist, tags.album, tags.year, tags.comment],
         "cover": hashlib.sha256(cover.read_bytes()).hexdigest() if cover else "",
+        "encoding": ENCODING_VERSION,
+        # Transcripts and chapters are written with the audio, so what they say is part of its identity.
+        "sidecars": sidecar_inputs(script),
         "papercast": __version__,
     }
     digest = hashlib.sha256(json.dumps(fingerprint, sort_keys=True).encode()).hexdigest()
     # The hash is in the file name: changed audio gets a new URL, so apps fetch it again.
     return EpisodePlan(definition=definition, papers=tuple(papers), script=script, keys=keys,
-                       tags=tags, published=published, stem=f"{definition.id}-{digest[:10]}")
+                       tags=tags, published=published, stem=f"{definition.id}-{digest[:10]}",
+                       length_note=draft.length_note() or "")
 
 
 # --- new papers: episodes for what no episode covers yet ------------------------------------
@@ -255,14 +292,15 @@ def _segments(plan: EpisodePlan, cache: TurnCache) -> Iterator[Segment]:
         yield Segment(section=turn.section, audio=audio)
 
 
-def produce_episode(plan: EpisodePlan, settings: AudioSettings, cache: TurnCache, target: Path) -> Timeline:
-    """Assemble the cached turns and encode the episode's MP3 to `target` (written atomically)."""
+def produce_episode(plan: EpisodePlan, settings: AudioSettings, cache: TurnCache,
+                    target: Path) -> tuple[Timeline, Loudness]:
+    """Assemble the cached turns and encode the episode's MP3, with chapters, to `target` (atomically)."""
     # Assembly goes through a temporary WAV outside the show and the package.
     with tempfile.TemporaryDirectory(prefix="papercast-") as scratch:
         wav_path = Path(scratch) / "episode.wav"
         timeline = assemble(_segments(plan, cache), settings, wav_path)
-        encode_mp3(wav_path, target, settings, plan.tags)
-    return timeline
+        loudness = encode_mp3(wav_path, target, settings, plan.tags, chapters(plan.script, timeline))
+    return timeline, loudness
 
 
 def _turn_failure(plan: EpisodePlan, hosts: tuple[Host, Host], failures: dict[str, str]) -> str | None:
@@ -275,30 +313,48 @@ def _turn_failure(plan: EpisodePlan, hosts: tuple[Host, Host], failures: dict[st
     return None
 
 
-def feed_record(plan: EpisodePlan, show: ShowConfig, previous: FeedEpisode | None) -> FeedEpisode:
+def episode_guid(show: ShowConfig, episode_id: str) -> str:
+    """A new episode's permanent GUID (afterwards it is read from the records, never recomputed)."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, show.url_for(f"episodes/{episode_id}")))
+
+
+def feed_record(plan: EpisodePlan, show: ShowConfig, previous: FeedEpisode | None,
+                loudness: Loudness | None) -> FeedEpisode:
     """The feed's view of a built episode; GUID and first publication date are kept forever."""
     audio_path = show.feed_dir / plan.audio
+    files = plan.files
     changed = previous is not None and previous.audio != plan.audio
+    if loudness is None:  # an unchanged episode: measured when it was encoded
+        loudness = (Loudness(previous.loudness_lufs, previous.true_peak_dbtp, "recorded")
+                    if previous and not changed and previous.loudness_lufs is not None
+                    else measure_loudness(audio_path))
     names = f"{show.hosts[0].name} and {show.hosts[1].name}"
     return FeedEpisode(
         id=plan.definition.id,
         title=plan.definition.title,
         summary=plan.definition.description or f"{names} discuss {len(plan.papers)} papers.",
         papers=plan.papers,
-        guid=previous.guid if previous else str(uuid.uuid5(uuid.NAMESPACE_URL, show.url_for(plan.audio))),
+        guid=previous.guid if previous else episode_guid(show, plan.definition.id),
         published=plan.published,
         updated=_now() if changed else (previous.updated if previous else None),
         audio=plan.audio,
         size=audio_path.stat().st_size,
         duration=round(mp3_duration(audio_path)),
-        transcript=plan.transcript,
+        transcript=files.text,
+        vtt=files.vtt,
+        srt=files.srt,
+        transcript_json=files.transcript_json,
+        chapters=files.chapters,
+        loudness_lufs=loudness.integrated,
+        true_peak_dbtp=loudness.true_peak,
+        excerpt=notes_transcript(plan.script, plan.papers),
     )
 
 
 def _remove_stale_files(show: ShowConfig, episodes: Sequence[FeedEpisode]) -> None:
     """Delete episode files that no published episode refers to any more."""
     keep = {Path(ep.audio).stem for ep in episodes}
-    for path in (show.feed_dir / EPISODE_AUDIO_DIR).glob("*"):
+    for path in (show.feed_dir / EPISODE_DIR).glob("*"):
         if path.is_file() and path.name.split(".")[0] not in keep:
             path.unlink()
 
@@ -319,6 +375,8 @@ def build_show(root: str | Path = ".", jobs: int | None = None, progress: Progre
     hosts = resolve_hosts(show.hosts)
     pronunciations = pronunciation_table(show)
     records = load_records(show.state_dir)
+    # The show's podcast:guid is computed from its feed URL once, then kept if the URL moves.
+    guid = load_podcast_guid(show.state_dir) or podcast_guid(show.url_for("feed.xml"))
     cache = TurnCache(show.state_dir / "cache" / "turns")
 
     definitions: list[EpisodeDef] = []
@@ -341,11 +399,15 @@ def build_show(root: str | Path = ".", jobs: int | None = None, progress: Progre
     plans: list[EpisodePlan] = []
     for definition in definitions:
         try:
-            plans.append(plan_episode(show, definition, hosts, cover, records.get(definition.id), pronunciations))
+            plans.append(plan_episode(show, definition, hosts, cover, records.get(definition.id),
+                                      pronunciations, cache))
+            if plans[-1].length_note:
+                progress.note(f"{definition.id}: {plans[-1].length_note}")
         except PapercastError as exc:
             report.failed.append((definition.id, str(exc)))
 
-    to_build = [plan for plan in plans if not (show.feed_dir / plan.audio).is_file()]
+    to_build = [plan for plan in plans
+                if not all((show.feed_dir / name).is_file() for name in plan.files.all())]
     ready = [plan for plan in plans if plan not in to_build]
     for plan in ready:
         report.reused.append(plan.definition.id)
@@ -362,11 +424,14 @@ def build_show(root: str | Path = ".", jobs: int | None = None, progress: Progre
             if executor is None:
                 pool.shutdown()
 
+    loudness: dict[str, Loudness] = {}
+
     def encode(plan: EpisodePlan) -> None:
         problem = _turn_failure(plan, hosts, failures)
         if problem:
             raise SynthesisError(problem)
-        produce_episode(plan, show.audio, cache, show.feed_dir / plan.audio)
+        timeline, loudness[plan.stem] = produce_episode(plan, show.audio, cache, show.feed_dir / plan.audio)
+        write_episode_files(show.feed_dir, plan.stem, plan.script, timeline)
 
     # Encoding runs ffmpeg, so threads are enough to keep every core busy.
     with ThreadPoolExecutor(max_workers=max(1, jobs or default_jobs())) as threads:
@@ -385,8 +450,8 @@ def build_show(root: str | Path = ".", jobs: int | None = None, progress: Progre
 
     published: dict[str, FeedEpisode] = {}
     for plan in ready:
-        write_if_changed(show.feed_dir / plan.transcript, f"{plan.script.title}\n\n{plan.script.transcript()}")
-        published[plan.definition.id] = feed_record(plan, show, records.get(plan.definition.id))
+        published[plan.definition.id] = feed_record(plan, show, records.get(plan.definition.id),
+                                                    loudness.get(plan.stem))
     for episode_id, _ in report.failed:
         # The previous version stays in the feed until this episode builds again.
         previous = records.get(episode_id)
@@ -394,9 +459,9 @@ def build_show(root: str | Path = ".", jobs: int | None = None, progress: Progre
             published[episode_id] = previous
 
     episodes = sorted(published.values(), key=lambda ep: (ep.published, ep.id))
-    write_feed(show, episodes)
+    write_feed(show, episodes, guid=guid)
     write_page(show, episodes)
-    save_records(show.state_dir, {**records, **published})
+    save_records(show.state_dir, {**records, **published}, podcast_guid=guid)
     _remove_stale_files(show, episodes)
     report.problems = check_feed(show.feed_dir, show.base_url)  # last: judges the folder as published
     report.seconds = time.monotonic() - started
@@ -405,37 +470,55 @@ def build_show(root: str | Path = ".", jobs: int | None = None, progress: Progre
 
 # --- one-off episodes ----------------------------------------------------------------------
 
-def one_off_script(sources: Sequence[Path], title: str | None = None,
-                   entries: Sequence[str] | None = None, show_root: Path | None = None,
-                   ) -> tuple[ShowConfig, Script, list[Paper]]:
-    """The show (or defaults), script and papers for an episode made straight from paper files."""
+@dataclass(frozen=True)
+class OneOff:
+    """What a one-off episode is made from: paper files and how to write about them."""
+
+    sources: tuple[Path, ...]
+    title: str | None = None
+    entries: tuple[str, ...] | None = None
+    format: str | None = None
+    minutes: float | None = None
+
+
+def _one_off_plan(request: OneOff, show: ShowConfig, hosts: tuple[Host, Host], cache: TurnCache) -> EpisodePlan:
+    sources = tuple(Path(s).resolve() for s in request.sources)
+    papers = load_papers(sources, request.entries)
+    title = request.title or (papers[0].title if len(papers) == 1 else f"{len(papers)} papers")
+    definition = EpisodeDef(id="episode", path=sources[0], title=title, description="", sources=sources,
+                            entries=request.entries, date=None, format=request.format, minutes=request.minutes)
+    return plan_episode(show, definition, hosts, None, None, pronunciation_table(show), cache)
+
+
+@contextmanager
+def _one_off_cache(show: ShowConfig) -> Iterator[TurnCache]:
+    """The show's turn cache inside a show; elsewhere one that lasts as long as the command."""
+    if (show.root / CONFIG_NAME).is_file():
+        yield TurnCache(show.state_dir / "cache" / "turns")
+    else:
+        with tempfile.TemporaryDirectory(prefix="papercast-") as scratch:
+            yield TurnCache(Path(scratch))
+
+
+def one_off_script(request: OneOff, show_root: Path | None = None) -> Script:
+    """The dialogue an episode of these papers would have (hosts from the show in `show_root`, if any)."""
     show = show_settings(show_root or Path.cwd())
-    papers = load_papers([Path(s).resolve() for s in sources], entries)
-    episode_title = title or (papers[0].title if len(papers) == 1 else f"{len(papers)} papers")
-    definition = EpisodeDef(id="episode", path=Path(sources[0]), title=episode_title, description="",
-                            sources=tuple(Path(s) for s in sources), entries=None, date=None)
-    return show, episode_script(show, definition, papers, pronunciation_table(show)), papers
+    hosts = resolve_hosts(show.hosts) if request.minutes else show.hosts
+    with _one_off_cache(show) as cache:
+        return _one_off_plan(request, show, hosts, cache).script
 
 
-def make_episode(sources: Sequence[Path], output: Path, title: str | None = None,
-                 entries: Sequence[str] | None = None, show_root: Path | None = None,
+def make_episode(request: OneOff, output: Path, show_root: Path | None = None,
                  jobs: int | None = None, progress: Progress | None = None) -> Report:
     """A one-off episode from paper files, written to `output` (hosts and voices from the show, if any)."""
     started = time.monotonic()
     progress = progress or Progress()
-    show, script, papers = one_off_script(sources, title, entries, show_root)
+    show = show_settings(show_root or Path.cwd())
     hosts = resolve_hosts(show.hosts)
     report = Report()
-    in_a_show = (show.root / CONFIG_NAME).is_file()
-    with tempfile.TemporaryDirectory(prefix="papercast-") as scratch:
-        # Outside a show there is nowhere to keep a cache, so this one lives as long as the command.
-        cache = TurnCache(show.state_dir / "cache" / "turns" if in_a_show else Path(scratch))
-        keys = tuple(turn_key(turn.spoken, hosts[turn.host]) for turn in script.turns)
-        tags = Tags(title=script.title, artist=show.author, album=show.title, year=str(_now().year))
-        definition = EpisodeDef(id="episode", path=output, title=script.title, description="",
-                                sources=tuple(sources), entries=None, date=None)
-        plan = EpisodePlan(definition, tuple(papers), script, keys, tags, _now(), output.stem)
-        report.turns_cached = sum(key in cache for key in keys)
+    with _one_off_cache(show) as cache:
+        plan = _one_off_plan(request, show, hosts, cache)
+        report.turns_cached = sum(key in cache for key in plan.keys)
         pool = make_executor(jobs or default_jobs())
         try:
             failures = synthesize_missing([plan], hosts, cache, pool, report, progress)
@@ -444,7 +527,7 @@ def make_episode(sources: Sequence[Path], output: Path, title: str | None = None
         problem = _turn_failure(plan, hosts, failures)
         if problem:
             raise SynthesisError(problem)
-        produce_episode(plan, show.audio, cache, output.resolve())
+        produce_episode(plan, show.audio, cache, output.resolve())  # one file: chapters inside, no sidecars
     report.built.append(str(output))
     report.seconds = time.monotonic() - started
     return report

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import Progress, Report, build_show, make_episode, one_off_script
+from .build import OneOff, Progress, Report, build_show, make_episode, one_off_script
 from .check import check_feed, has_errors, summary
 from .config import CONFIG_NAME, load_show
 from .errors import PapercastError
@@ -100,6 +100,10 @@ def _finish(report: Report, progress: TerminalProgress, quiet: bool) -> None:
         sys.exit(report.exit_code)
 
 
+_format_option = click.option("-f", "--format", "format_", metavar="FORMAT",
+                              help="Script format: deep-dive (default), brief, critique, or a show's own.")
+_minutes_option = click.option("-m", "--minutes", type=click.FloatRange(1, 180),
+                               help="Target length in minutes (said more or less about each paper).")
 _jobs_option = click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
                             help="Worker processes for speech synthesis (default: one per core).")
 
@@ -144,9 +148,11 @@ def build(show_root: Path, quiet: bool, verbose: bool, jobs: int | None) -> None
 @click.option("-t", "--title", help="Episode title (default: from the papers).")
 @click.option("-e", "--entry", "entries", multiple=True, help="Only this entry key (repeatable).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@_format_option
+@_minutes_option
 @_jobs_option
 def episode(sources: tuple[Path, ...], output: Path, title: str | None, entries: tuple[str, ...],
-            quiet: bool, jobs: int | None) -> None:
+            quiet: bool, format_: str | None, minutes: float | None, jobs: int | None) -> None:
     """Make one episode from paper files (BibTeX or YAML).
 
     Hosts and voices come from papercast.toml when run inside a show folder.
@@ -156,7 +162,8 @@ def episode(sources: tuple[Path, ...], output: Path, title: str | None, entries:
         papercast episode papers.bib -e tang2020dysbiosis -o tang.mp3
     """
     progress = _progress(quiet, verbose=False)
-    report = make_episode(list(sources), output, title, list(entries) or None, jobs=jobs, progress=progress)
+    request = OneOff(sources, title, entries or None, format_, minutes)
+    report = make_episode(request, output, jobs=jobs, progress=progress)
     _finish(report, progress, quiet=True)
     if not quiet:
         click.echo(f"wrote {output}")
@@ -167,14 +174,17 @@ def episode(sources: tuple[Path, ...], output: Path, title: str | None, entries:
 @click.option("-t", "--title", help="Episode title (default: from the papers).")
 @click.option("-e", "--entry", "entries", multiple=True, help="Only this entry key (repeatable).")
 @click.option("--spoken", is_flag=True, help="Print what the engine says (numbers as words, ...).")
-def script(sources: tuple[Path, ...], title: str | None, entries: tuple[str, ...], spoken: bool) -> None:
+@_format_option
+@_minutes_option
+def script(sources: tuple[Path, ...], title: str | None, entries: tuple[str, ...], spoken: bool,
+           format_: str | None, minutes: float | None) -> None:
     """Print the dialogue an episode of these papers would have.
 
     \b
     Example:
         papercast script papers/migraine-gut.bib -e he2023causal
     """
-    _, dialogue, _ = one_off_script(list(sources), title, list(entries) or None)
+    dialogue = one_off_script(OneOff(sources, title, entries or None, format_, minutes))
     for turn in dialogue.turns:
         click.echo(f"{dialogue.host_names[turn.host]}: {turn.spoken if spoken else turn.text}")
 

@@ -112,6 +112,8 @@ class EpisodeDef:
     sources: tuple[Path, ...]
     entries: tuple[str, ...] | None
     date: dt.date | None
+    format: str | None = None
+    minutes: float | None = None
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -307,13 +309,23 @@ def load_episode(path: Path, show_root: Path) -> EpisodeDef:
     if date is not None and not isinstance(date, dt.date):
         problems.append("date must be a TOML date such as 2026-11-20")
         date = None
+    format_name = data.get("format")
+    if format_name is not None and (not isinstance(format_name, str) or not format_name.strip()):
+        problems.append('format must name a script format such as "deep-dive", "brief" or "critique"')
+        format_name = None
+    minutes = data.get("minutes")
+    if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, (int, float))
+                                or not 1 <= minutes <= 180):
+        problems.append("minutes must be a number of minutes between 1 and 180")
+        minutes = None
     if not _EPISODE_ID.match(path.stem):
         problems.append("the file name must use only letters, digits, '.', '_' and '-' (it becomes a URL)")
-    f.unknown({"title", "description", "papers", "entries", "date"})
+    f.unknown({"title", "description", "papers", "entries", "date", "format", "minutes"})
     if problems:
         raise ConfigError(str(path), problems)
     return EpisodeDef(id=path.stem, path=path, title=title, description=description,
-                      sources=tuple(sources), entries=entries, date=date)
+                      sources=tuple(sources), entries=entries, date=date, format=format_name,
+                      minutes=float(minutes) if minutes is not None else None)
 
 
 def episode_paths(show: ShowConfig) -> list[Path]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import html
 import io
+import re
+import uuid
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -12,6 +14,7 @@ from typing import Sequence
 from urllib.parse import quote
 
 from feedgen.feed import FeedGenerator  # first: feedgen.util needs the lxml.etree this imports
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.ext.podcast import PodcastExtension
 from feedgen.ext.podcast_entry import PodcastEntryExtension
 from feedgen.util import xml_elem
@@ -25,6 +28,15 @@ from .model import Paper
 FEED_NAME = "feed.xml"
 COVER_NAMES = {"JPEG": "cover.jpg", "PNG": "cover.png"}
 _ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+PODCAST_NS = "https://podcastindex.org/namespace/1.0"
+# The namespace's first URI. podcastparser 0.6.11 (gPodder's parser) reads podcast:chapters
+# and podcast:transcript only under it, so items repeat those two tags under it with a prefix
+# of their own: apps that match the "podcast:" prefix never see the copies, apps that know
+# both URIs find the same URLs twice, and podcastparser reports them at all.
+PODCAST_NS_LEGACY = "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md"
+_LEGACY_PREFIX = "oldpodcast"
+# The namespace's own UUID, for podcast:guid (UUIDv5 of the feed URL without its scheme).
+_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 # lastBuildDate of a feed without episodes: any fixed instant keeps the file reproducible.
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 _COVER_SIZE = 1400
@@ -46,6 +58,21 @@ class FeedEpisode:
     size: int
     duration: int
     transcript: str | None
+    vtt: str | None = None
+    srt: str | None = None
+    transcript_json: str | None = None
+    chapters: str | None = None
+    # Measured after encoding and kept in the publication record; the feed does not carry them.
+    loudness_lufs: float | None = None
+    true_peak_dbtp: float | None = None
+    # A shortened transcript ("Name: line" per line) for the show notes.
+    excerpt: str = ""
+
+
+def podcast_guid(feed_url: str) -> str:
+    """The Podcasting 2.0 podcast:guid for a feed URL (UUIDv5 of it without scheme and trailing slashes)."""
+    bare = re.sub(r"^[A-Za-z][A-Za-z0-9+.-]*://", "", feed_url.strip()).rstrip("/")
+    return str(uuid.uuid5(_GUID_NAMESPACE, bare))
 
 
 def _add_explicit(parent: object, value: bool | None) -> None:
@@ -89,6 +116,52 @@ class _PodcastEntry(PodcastEntryExtension):
         return entry
 
 
+class _PodcastIndex(BaseExtension):
+    """Podcasting 2.0 channel tags: podcast:guid, podcast:locked, podcast:person, podcast:medium."""
+
+    def __init__(self) -> None:
+        self.guid: str | None = None
+        self.locked_owner: str | None = None
+        self.hosts: list[str] = []
+        self.medium = "podcast"
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"podcast": PODCAST_NS, _LEGACY_PREFIX: PODCAST_NS_LEGACY}
+
+    def extend_rss(self, rss_feed):  # type: ignore[no-untyped-def]
+        channel = rss_feed[0]
+        if self.guid:
+            xml_elem(f"{{{PODCAST_NS}}}guid", channel).text = self.guid
+        if self.locked_owner is not None:
+            # "no": other platforms may import the feed; the owner's address is who can change that.
+            owner = {"owner": self.locked_owner} if self.locked_owner else {}
+            xml_elem(f"{{{PODCAST_NS}}}locked", channel, **owner).text = "no"
+        for name in self.hosts:
+            xml_elem(f"{{{PODCAST_NS}}}person", channel, role="host").text = name
+        xml_elem(f"{{{PODCAST_NS}}}medium", channel).text = self.medium
+        return rss_feed
+
+
+class _PodcastIndexEntry(BaseEntryExtension):
+    """Podcasting 2.0 item tags: podcast:chapters and podcast:transcript (also under the old URI)."""
+
+    def __init__(self) -> None:
+        self.chapters: str | None = None
+        self.transcripts: list[dict[str, str]] = []
+
+    def transcript(self, url: str, mime: str, language: str, rel: str | None = None) -> None:
+        attributes = {"url": url, "type": mime, "language": language}
+        self.transcripts.append({**attributes, "rel": rel} if rel else attributes)
+
+    def extend_rss(self, entry):  # type: ignore[no-untyped-def]
+        for namespace in (PODCAST_NS, PODCAST_NS_LEGACY):
+            if self.chapters:
+                xml_elem(f"{{{namespace}}}chapters", entry, url=self.chapters, type="application/json+chapters")
+            for attributes in self.transcripts:
+                xml_elem(f"{{{namespace}}}transcript", entry, **attributes)
+        return entry
+
+
 def _url(link: str) -> str:
     # DOIs may contain <, > or spaces, which are not valid in an href.
     return quote(link, safe=":/?#[]@!$&'()*+,;=%~")
@@ -116,9 +189,12 @@ def show_notes_html(episode: FeedEpisode, show: ShowConfig | None = None) -> str
     if episode.papers:
         items = "".join(f"<li>{_citation(p)}</li>" for p in episode.papers)
         parts.append(f"<p>Papers discussed:</p><ol>{items}</ol>")
+    if episode.excerpt:
+        lines = "".join(f"<p>{html.escape(line)}</p>" for line in episode.excerpt.splitlines() if line.strip())
+        parts.append(f"<p>From the conversation:</p><blockquote>{lines}</blockquote>")
     if episode.transcript:
         href = show.url_for(episode.transcript) if show else episode.transcript
-        parts.append(f'<p><a href="{html.escape(_url(href))}">Read the transcript</a></p>')
+        parts.append(f'<p><a href="{html.escape(_url(href))}">Read the full transcript</a></p>')
     return "".join(parts)
 
 
@@ -217,9 +293,10 @@ def _check_episodes(episodes: Sequence[FeedEpisode]) -> None:
         guids.add(ep.guid)
 
 
-def _build(show: ShowConfig, episodes: Sequence[FeedEpisode], cover: str) -> FeedGenerator:
+def _build(show: ShowConfig, episodes: Sequence[FeedEpisode], cover: str, guid: str) -> FeedGenerator:
     fg = FeedGenerator()
     fg.register_extension("podcast", _Podcast, _PodcastEntry)
+    fg.register_extension("podcastindex", _PodcastIndex, _PodcastIndexEntry, atom=False)
     fg.title(show.title)
     # feedgen makes the last link added the channel's <link>, so the self link goes first.
     fg.link(href=show.url_for(FEED_NAME), rel="self", type="application/rss+xml")
@@ -235,6 +312,9 @@ def _build(show: ShowConfig, episodes: Sequence[FeedEpisode], cover: str) -> Fee
     fg.podcast.itunes_category(cat=show.category, **({"sub": show.subcategory} if show.subcategory else {}))
     fg.podcast.itunes_explicit(show.explicit)
     fg.podcast.itunes_type("episodic")
+    fg.podcastindex.guid = guid
+    fg.podcastindex.locked_owner = show.owner_email
+    fg.podcastindex.hosts = [host.name for host in show.hosts]
     stamps = [t for ep in episodes for t in (ep.published, ep.updated) if t is not None]
     fg.lastBuildDate(max(stamps, default=_EPOCH))
     if episodes:
@@ -253,15 +333,30 @@ def _build(show: ShowConfig, episodes: Sequence[FeedEpisode], cover: str) -> Fee
         entry.podcast.itunes_duration(str(ep.duration))
         entry.podcast.itunes_explicit(show.explicit)
         entry.podcast.itunes_episode_type("full")
+        if ep.chapters:
+            entry.podcastindex.chapters = show.url_for(ep.chapters)
+        # The captions last: feedparser and podcastparser keep only the last transcript they read.
+        for path, mime, rel in ((ep.transcript_json, "application/json", None),
+                                (ep.srt, "application/x-subrip", None), (ep.vtt, "text/vtt", "captions")):
+            if path:
+                entry.podcastindex.transcript(show.url_for(path), mime, show.language, rel)
     return fg
 
 
-def write_feed(show: ShowConfig, episodes: Sequence[FeedEpisode]) -> Path:
-    """Write `feed/feed.xml` (and the cover it names) atomically; return the feed's path."""
+def write_feed(show: ShowConfig, episodes: Sequence[FeedEpisode], guid: str | None = None) -> Path:
+    """Write `feed/feed.xml` (and the cover it names) atomically; return the feed's path.
+
+    `guid` is the show's podcast:guid as first published; by default it is computed from
+    the feed's URL, which changes if `base_url` does, so keep the first one and pass it.
+    """
     _check_episodes(episodes)
+    try:
+        guid = str(uuid.UUID(guid)) if guid else podcast_guid(show.url_for(FEED_NAME))
+    except ValueError:
+        raise FeedError(f"podcast guid {guid!r} is not a UUID") from None
     cover = write_cover(show)
     try:
-        data = _build(show, episodes, cover).rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+        data = _build(show, episodes, cover, guid).rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
     except ValueError as exc:
         raise FeedError(f"cannot build the feed for {show.title!r}: {exc}") from None
     path = show.feed_dir / FEED_NAME

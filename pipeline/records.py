@@ -52,7 +52,16 @@ def load_records(state_dir: Path) -> dict[str, FeedEpisode]:
         raise PapercastError(f"{path}: damaged record of published episodes ({exc})") from None
 
 
-def save_records(state_dir: Path, episodes: dict[str, FeedEpisode]) -> None:
+def load_podcast_guid(state_dir: Path) -> str | None:
+    """The show's podcast:guid as first published, if it has been."""
+    try:
+        return json.loads((state_dir / RECORDS_NAME).read_text(encoding="utf-8")).get("podcast_guid")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def save_records(state_dir: Path, episodes: dict[str, FeedEpisode], podcast_guid: str | None = None) -> None:
     """Remember what was published (atomically; unchanged records are not rewritten)."""
-    data = {"episodes": {key: _to_json(ep) for key, ep in sorted(episodes.items())}}
+    data: dict[str, Any] = {"podcast_guid": podcast_guid} if podcast_guid else {}
+    data["episodes"] = {key: _to_json(ep) for key, ep in sorted(episodes.items())}
     write_if_changed(state_dir / RECORDS_NAME, json.dumps(data, indent=2, ensure_ascii=False) + "\n")

@@ -1,25 +1,69 @@
-"""Write the two-host dialogue for an episode from Jinja2 templates and the paper data."""
+"""Write the two-host dialogue for an episode from Jinja2 templates and the paper data.
+
+The wording is the templates'; the facts are Python's (`views.py`: designs, themes, links,
+years). A *format* is a set of templates, one per part of the episode:
+
+    cold-open.j2, intro.j2   -> section "intro"
+    paper.j2 (once a paper)  -> section "paper-<key>" (its transition in included)
+    synthesis.j2             -> section "synthesis"
+    outro.j2                 -> section "outro"
+
+The default format, `deep-dive`, lives directly in `pipeline/templates/`; another format is
+a folder there (`brief/`, `critique/`) or in a show's own `templates/` folder, holding only
+the parts (and macro files) it changes. A template name is looked up in this order:
+show `templates/<format>/`, papercast `templates/<format>/`, show `templates/`, papercast
+`templates/`. So a show overrides any template by putting a file of the same name in
+`templates/` (every format uses it unless the format has its own) or `templates/<format>/`,
+and adds a format by adding a folder. `{% import "macros.j2" %}` from a format's template
+finds that format's `macros.j2` first; `{% extends "deep-dive/paper.j2" %}` reaches the
+default format's version.
+
+Length: each paper has a detail level (0 = title, authors, year, design and finding; up to
+`MAX_DETAIL`, which adds caveats, explanations, connections, recaps) and the episode has
+an `extent` for the intro, synthesis and outro. The spoken length of a script is estimated
+as words of each turn's spoken text / that host's words per minute, plus 350 ms per turn
+and 800 ms per section (`estimate_seconds`); for a target length the levels are raised
+paper by paper until the estimate is nearest the target. Papers are never dropped.
+"""
 
 from __future__ import annotations
 
 import calendar
+import copy
+import functools
 import hashlib
 import re
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.bccache
+from jinja2.loaders import split_template_path
 
-from .errors import TemplateError
+from . import views as v
+from .errors import PapercastError, TemplateError
 from .model import Paper, Script, Section, Turn
 from .spoken import SpokenForm
+from .themes import topic_words
 
 # A rendered template is a dialogue: each turn starts with "A:" or "B:" (the first or
 # second host); following lines without a role continue that turn.
 _ROLE_LINE = re.compile(r"^\s*([AB])\s*:\s*(.*)$")
 ROLES = {"A": 0, "B": 1}
+
+DEFAULT_FORMAT = "deep-dive"
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
+PARTS = ("cold-open", "intro", "paper", "synthesis", "outro")
+MAX_DETAIL = 8
+DEFAULT_LEVEL = 4  # detail and extent when no length is asked for ...
+DEFAULT_DETAIL = {"brief": 0}  # ... unless the format has its own
+DEFAULT_MINUTES = {"brief": 2.5}  # formats with a length of their own
+TURN_PAUSE_S = 0.35
+SECTION_PAUSE_S = 0.8
+LENGTH_TOLERANCE = 0.15
 
 
 @dataclass(frozen=True)
@@ -31,52 +75,128 @@ class EpisodeInfo:
     description: str
 
 
+# --- templates ---------------------------------------------------------------------------------
+
+class _FormatLoader(jinja2.BaseLoader):
+    """Finds "<format>/<name>" in the show's folder, then papercast's, then falls back to "<name>"."""
+
+    def __init__(self, show_templates: Path | None) -> None:
+        roots = [show_templates, PACKAGE_TEMPLATES]
+        self.roots = [Path(r) for r in roots if r is not None and Path(r).is_dir()]
+
+    def _paths(self, name: str) -> Iterator[Path]:
+        pieces = split_template_path(name)  # refuses ".." and absolute names
+        names = [pieces] + ([pieces[1:]] if len(pieces) == 2 else [])
+        for candidate in names:
+            for root in self.roots:
+                yield root.joinpath(*candidate)
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        for path in self._paths(template):
+            if path.is_file():
+                mtime = path.stat().st_mtime
+                return (path.read_text(encoding="utf-8"), str(path),
+                        lambda: path.is_file() and path.stat().st_mtime == mtime)
+        raise jinja2.TemplateNotFound(template)
+
+    def formats(self) -> list[str]:
+        """Folders holding at least one part of a script: the formats on offer."""
+        found = {DEFAULT_FORMAT}
+        for root in self.roots:
+            for folder in root.iterdir():
+                if folder.is_dir() and any((folder / f"{part}.j2").is_file() for part in PARTS):
+                    found.add(folder.name)
+        return sorted(found)
+
+
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept for the life of the process, keyed by name and source checksum.
+
+    Compiling the templates takes far longer than rendering them, and a build makes an
+    environment per episode; a changed template has a new checksum and is compiled again.
+    """
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+_BYTECODE = _MemoryBytecodeCache()
+
+
+class ScriptEnvironment(jinja2.Environment):
+    """An environment where a bare name imported from "<format>/x.j2" means "<format>/<name>" first."""
+
+    def join_path(self, template: str, parent: str) -> str:
+        if "/" not in template and "/" in parent:
+            return f"{parent.split('/', 1)[0]}/{template}"
+        return template
+
+
 def template_environment(show_templates: Path | None = None) -> jinja2.Environment:
     """Templates from the show's own folder first, then the ones shipped with papercast."""
-    loaders: list[jinja2.BaseLoader] = []
-    if show_templates is not None and show_templates.is_dir():
-        loaders.append(jinja2.FileSystemLoader(str(show_templates)))
-    loaders.append(jinja2.PackageLoader("pipeline", "templates"))
-    return jinja2.Environment(
-        loader=jinja2.ChoiceLoader(loaders),
+    env = ScriptEnvironment(
+        loader=_FormatLoader(show_templates),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
         autoescape=False,
+        finalize=v.finalize,
+        bytecode_cache=_BYTECODE,
     )
+    env.filters.update(v.FILTERS)
+    return env
 
 
-def _template_location(exc: BaseException, name: str) -> str:
-    """"file:line" of the template frame where a rendering error happened."""
-    lineno = getattr(exc, "lineno", None)
-    filename = getattr(exc, "filename", None) or name
+def available_formats(env: jinja2.Environment) -> list[str]:
+    """The formats this environment can write (papercast's and the show's)."""
+    loader = env.loader
+    return loader.formats() if isinstance(loader, _FormatLoader) else [DEFAULT_FORMAT]
+
+
+def _template_frames(exc: BaseException) -> list[str]:
+    """"file:line" of each template frame the error passed through, innermost last."""
+    frames = []
     tb = exc.__traceback__
     while tb is not None:  # jinja2 maps template frames to the template's file and line
-        code = tb.tb_frame.f_code
-        if code.co_filename.endswith(".j2") or code.co_filename.endswith(name):
-            filename, lineno = code.co_filename, tb.tb_lineno
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2") or "/templates/" in filename:
+            if frames and frames[-1].rsplit(":", 1)[0] == filename:
+                frames.pop()  # a block or macro inside the same file: keep the innermost line
+            frames.append(f"{filename}:{tb.tb_lineno}")
         tb = tb.tb_next
-    return f"{filename}:{lineno}" if lineno else str(filename)
+    return frames
 
 
 def render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
     """Render one template; any failure is a TemplateError naming its file and line."""
     try:
         return env.get_template(name).render(context)
-    except jinja2.TemplateNotFound:
-        raise TemplateError(f"template {name!r} not found (in the show's templates/ or papercast's)") from None
+    except jinja2.TemplateNotFound as exc:
+        missing = f"{exc.name!r}, needed by {name!r}" if exc.name != name else repr(name)
+        raise TemplateError(f"template {missing} not found (in the show's templates/ or papercast's)") from None
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(f"{exc.filename or name}:{exc.lineno}: {exc.message}") from None
     except Exception as exc:  # a template can fail in any way its expressions can
-        raise TemplateError(f"{_template_location(exc, name)}: {exc}") from None
+        frames = _template_frames(exc)
+        where = frames[-1] if frames else name
+        called = f" (called from {', '.join(reversed(frames[:-1]))})" if len(frames) > 1 else ""
+        message = str(exc) or type(exc).__name__
+        raise TemplateError(f"{where}: {message}{called}") from None
 
 
 def parse_dialogue(rendered: str, template: str) -> list[tuple[int, str]]:
     """Split a rendered template into (host, text) turns."""
     turns: list[tuple[int, str]] = []
     for number, line in enumerate(rendered.splitlines(), start=1):
-        if not line.strip():
+        if not v.unmark(line).strip():
             continue
         match = _ROLE_LINE.match(line)
         if match:
@@ -86,20 +206,45 @@ def parse_dialogue(rendered: str, template: str) -> list[tuple[int, str]]:
             turns[-1] = (host, f"{text} {line.strip()}")
         else:
             raise TemplateError(f"{template}: output line {number} does not start with 'A:' or 'B:'")
-    return [(host, " ".join(text.split())) for host, text in turns if text.strip()]
+    return [(host, " ".join(text.split())) for host, text in turns if v.unmark(text).strip()]
 
 
-def _picker(seed: str) -> Callable[..., str]:
-    """A `pick(...)` for templates: chooses among phrasings by hash, so output is repeatable."""
-    calls = [0]
+class Picker:
+    """`pick(...)` for templates: the least-used phrasing so far, ties broken by a hash of the place.
 
-    def pick(*options: str) -> str:
-        calls[0] += 1
-        digest = hashlib.sha256(f"{seed}/{calls[0]}".encode()).digest()
-        return options[int.from_bytes(digest[:4], "big") % len(options)]
+    An option's use is counted per sentence pattern (see `sentence_patterns`), so phrasings
+    that share a sentence frame count together, and choosing the least used keeps every
+    frame to ceil(uses / options) in an episode; the hash makes the choice repeatable (same
+    input, same script) yet varied.
+    """
 
-    return pick
+    def __init__(self, seed: str) -> None:
+        self.seed = seed
+        self.section = ""
+        self.used: Counter[str] = Counter()
+        self.calls = 0
 
+    def _score(self, option: Any) -> int:
+        return max((self.used[p] for p in _patterns_of(str(option))), default=0)
+
+    def __call__(self, *options: Any) -> Any:
+        if not options:
+            raise ValueError("pick() needs at least one phrasing")
+        self.calls += 1
+        scores = [self._score(o) for o in options]
+        fresh = [o for o, score in zip(options, scores) if score == min(scores)]
+        digest = hashlib.sha256(f"{self.seed}/{self.section}/{self.calls}".encode()).digest()
+        choice = fresh[int.from_bytes(digest[:4], "big") % len(fresh)]
+        self.used.update(_patterns_of(str(choice)))
+        return choice
+
+
+def _picker(seed: str) -> Picker:
+    """A fresh picker (kept for callers of the earlier API)."""
+    return Picker(seed)
+
+
+# --- the data each template sees -----------------------------------------------------------------
 
 def authors_phrase(paper: Paper) -> str:
     """"First Author and colleagues", or both names when there are exactly two."""
@@ -129,19 +274,253 @@ def sentence(text: str) -> str:
 
 
 def paper_context(paper: Paper, index: int, total: int) -> dict[str, Any]:
-    """The values a paper template uses, in written form."""
+    """The values a paper template uses, in written form (the names earlier templates used)."""
+    key = paper.key
     return {
         "paper": paper,
         "number": index + 1,
         "total": total,
         "is_first": index == 0,
         "is_last": index == total - 1,
-        "authors": authors_phrase(paper),
-        "first_author": paper.authors[0].family if paper.authors else "",
-        "when": when_phrase(paper),
-        "title": sentence(paper.title).rstrip("."),
-        "finding": sentence(paper.finding),
+        "authors": v.Data(authors_phrase(paper), f"{key}:authors"),
+        "first_author": v.Data(paper.authors[0].family if paper.authors else "", f"{key}:authors"),
+        "when": v.Data(when_phrase(paper), f"{key}:year"),
+        "title": v.Data(sentence(paper.title).rstrip("."), f"{key}:title"),
+        "finding": v.Data(sentence(paper.finding), f"{key}:finding"),
     }
+
+
+def central_question(episode: EpisodeInfo) -> str:
+    """The episode's question, if its title or description asks one ("what connects ... to migraine?")."""
+    for text in (episode.title, episode.description):
+        for candidate in re.split(r"(?<=[.!?])\s+", text):
+            if candidate.endswith("?"):
+                return candidate.rsplit(": ", 1)[-1].strip()
+    return ""
+
+
+# --- writing ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Draft:
+    """A written script with what made it: marked turn texts, the levels used and the length estimate."""
+
+    script: Script
+    marked: tuple[str, ...]
+    format: str
+    extent: int
+    details: tuple[int, ...]
+    seconds: float
+    target_seconds: float | None
+
+    def patterns(self) -> Counter[str]:
+        """How often each sentence pattern occurs (see `sentence_patterns`)."""
+        return sentence_patterns(self.marked)
+
+    @property
+    def on_target(self) -> bool:
+        """True when there was no target, or the estimate is within 15 percent of it."""
+        target = self.target_seconds
+        return target is None or abs(self.seconds - target) <= LENGTH_TOLERANCE * target
+
+    def length_note(self) -> str:
+        """"" when on target; otherwise one line for the build to print (papers are never cut)."""
+        if self.on_target:
+            return ""
+        papers = len(self.details)
+        limit = "at most" if self.seconds < (self.target_seconds or 0) else "at least"
+        return (f"asked for {self.target_seconds / 60:.1f} min; the {self.format} format makes {limit} "
+                f"{self.seconds / 60:.1f} min of {papers} {'paper' if papers == 1 else 'papers'}")
+
+
+class _Writer:
+    """Renders one episode in one format at given detail levels."""
+
+    def __init__(self, show_title: str, host_names: tuple[str, str], episode: EpisodeInfo,
+                 papers: Sequence[Paper], env: jinja2.Environment, fmt: str) -> None:
+        self.env, self.format, self.episode, self.papers = env, fmt, episode, list(papers)
+        self.host_names = host_names
+        self.ev = v.episode_views(papers, topic_words(show_title))
+        question = central_question(episode)
+        years = sorted({p.year for p in papers if p.year is not None})
+        self.base: dict[str, Any] = {
+            "show_title": v.Data(show_title, "show:title"),
+            "host_a": v.Data(host_names[0], "show:host"),
+            "host_b": v.Data(host_names[1], "show:host"),
+            "episode": episode,
+            "episode_title": v.Data(episode.title, "episode:title"),
+            "description": v.Data(episode.description, "episode:description"),
+            "question": v.Data(question, "episode:description"),
+            "ep": self.ev,
+            "papers": self.ev.papers,
+            "years": [v.Data(y, "episode:year") for y in years],
+            "format": fmt,
+        }
+
+    def _name(self, part: str) -> str:
+        return f"{self.format}/{part}.j2" if isinstance(self.env.loader, _FormatLoader) else f"{part}.j2"
+
+    def render(self, extent: int, details: Sequence[int]) -> tuple[list[tuple[int, str, str]], list[Section]]:
+        pick = Picker(f"{self.episode.id}/{self.format}")
+        for view, detail in zip(self.ev.papers, details):
+            v.set_detail(view, detail)
+        plan: list[tuple[str, Section, dict[str, Any]]] = [
+            ("cold-open", Section("intro", "Introduction"), {}),
+            ("intro", Section("intro", "Introduction"), {}),
+        ]
+        for index, (paper, view) in enumerate(zip(self.papers, self.ev.papers)):
+            extra = {**paper_context(paper, index, len(self.papers)), "p": view, "detail": view.detail}
+            plan.append(("paper", Section(f"paper-{paper.key}", paper.title, paper.link), extra))
+        plan.append(("synthesis", Section("synthesis", "What it adds up to"), {}))
+        plan.append(("outro", Section("outro", "Wrap-up"), {}))
+
+        turns: list[tuple[int, str, str]] = []
+        sections: list[Section] = []
+        for part, section, extra in plan:
+            name = self._name(part)
+            if part == "cold-open" and not self._exists(name):
+                continue  # a show's own older template set may have no cold open
+            pick.section = section.id
+            context = {**self.base, **extra, "extent": extent, "pick": pick}
+            for host, text in parse_dialogue(render(self.env, name, context), name):
+                turns.append((host, text, section.id))
+            if any(t[2] == section.id for t in turns) and section.id not in {s.id for s in sections}:
+                sections.append(section)
+        return turns, sections
+
+    def _exists(self, name: str) -> bool:
+        try:
+            self.env.get_template(name)
+        except jinja2.TemplateNotFound:
+            return False
+        except jinja2.TemplateError:
+            return True  # it exists but is broken: rendering will report it with its line
+        return True
+
+
+def _to_script(title: str, host_names: tuple[str, str], turns: list[tuple[int, str, str]],
+               sections: list[Section], spoken: SpokenForm) -> Script:
+    said = []
+    for host, marked, section in turns:
+        text = v.unmark(marked)
+        said.append(Turn(host=host, text=text, spoken=spoken.say(text), section=section))
+    return Script(title=title, host_names=host_names, turns=tuple(said), sections=tuple(sections))
+
+
+def estimate_seconds(script: Script, words_per_minute: tuple[float, float] = (160, 160),
+                     turn_pause: float = TURN_PAUSE_S, section_pause: float = SECTION_PAUSE_S) -> float:
+    """Spoken length: each turn's spoken words at its host's rate, plus a pause per turn and per section."""
+    speaking = sum(len(t.spoken.split()) * 60.0 / words_per_minute[t.host] for t in script.turns)
+    return speaking + turn_pause * len(script.turns) + section_pause * len(script.sections)
+
+
+def _ladder(papers: int) -> list[tuple[int, tuple[int, ...]]]:
+    """Level settings from shortest to longest: each step raises the episode or one paper by one."""
+    extent, details = 0, [0] * papers
+    steps = [(extent, tuple(details))]
+    for level in range(1, MAX_DETAIL + 1):
+        extent = level
+        steps.append((extent, tuple(details)))
+        for index in range(papers):
+            details[index] = level
+            steps.append((extent, tuple(details)))
+    return steps
+
+
+def draft_script(
+    show_title: str,
+    host_names: tuple[str, str],
+    episode: EpisodeInfo,
+    papers: Sequence[Paper],
+    env: jinja2.Environment,
+    spoken: SpokenForm | None = None,
+    *,
+    format: str = DEFAULT_FORMAT,
+    minutes: float | None = None,
+    words_per_minute: tuple[float, float] = (160, 160),
+    pauses: tuple[float, float] = (TURN_PAUSE_S, SECTION_PAUSE_S),
+) -> Draft:
+    """Write the episode's script and say how it was made (levels, length estimate, marked text)."""
+    spoken = spoken or SpokenForm()
+    if isinstance(env.loader, _FormatLoader) and format not in env.loader.formats():
+        raise TemplateError(f"unknown format {format!r} (available: {', '.join(env.loader.formats())})")
+    writer = _Writer(show_title, host_names, episode, papers, env, format)
+    if minutes is None:
+        minutes = DEFAULT_MINUTES.get(format)
+    if minutes is not None and minutes <= 0:
+        raise PapercastError(f"the target length must be more than 0 minutes, not {minutes}")
+
+    target = None if minutes is None else minutes * 60.0
+    if target is None:
+        level = DEFAULT_DETAIL.get(format, DEFAULT_LEVEL)
+        extent, details = level, (level,) * len(papers)
+    else:
+        extent, details = _fit(_ladder(len(papers)), target, _Probe(writer, spoken, words_per_minute, pauses))
+    turns, sections = writer.render(extent, details)
+    script = _to_script(episode.title, host_names, turns, sections, spoken)
+    return Draft(script=script, marked=tuple(t[1] for t in turns), format=format, extent=extent,
+                 details=tuple(details), seconds=estimate_seconds(script, words_per_minute, *pauses),
+                 target_seconds=target)
+
+
+class _Probe:
+    """A quick length estimate for trying level settings while fitting a target length.
+
+    Rendering is cheap but the spoken form is not, so a probe counts the written words of
+    the template text and takes each data value's spoken word count from a cache (data
+    values, titles and findings, recur from one probe to the next). The final script is
+    measured exactly with `estimate_seconds`.
+    """
+
+    def __init__(self, writer: _Writer, spoken: SpokenForm, words_per_minute: tuple[float, float],
+                 pauses: tuple[float, float]) -> None:
+        self.writer, self.wpm, self.pauses = writer, words_per_minute, pauses
+        self.spoken = copy.deepcopy(spoken)  # the caller's SpokenForm keeps its state for the real script
+        self.cache: dict[str, int] = {}
+
+    def _words(self, marked: str) -> int:
+        count = len(v.skeleton(marked, " ").split())
+        for _, value in v.spans(marked):
+            if value not in self.cache:
+                self.cache[value] = len(self.spoken.say(value).split())
+            count += self.cache[value]
+        return count
+
+    def __call__(self, step: tuple[int, tuple[int, ...]]) -> float:
+        turns, sections = self.writer.render(*step)
+        speaking = sum(self._words(marked) * 60.0 / self.wpm[host] for host, marked, _ in turns)
+        return speaking + self.pauses[0] * len(turns) + self.pauses[1] * len(sections)
+
+
+def _fit(ladder: list[tuple[int, tuple[int, ...]]], target: float,
+         measure: Callable[[tuple[int, tuple[int, ...]]], float]) -> tuple[int, tuple[int, ...]]:
+    """The step of the ladder whose estimated length is nearest the target.
+
+    Length grows nearly linearly along the ladder, so the search interpolates between the
+    steps known to be too short and too long (a few probes), halving when that stalls.
+    """
+    cache: dict[int, float] = {}
+
+    def length(i: int) -> float:
+        if i not in cache:
+            cache[i] = measure(ladder[i])
+        return cache[i]
+
+    low, high = 0, len(ladder) - 1
+    if length(high) <= target:
+        return ladder[high]
+    if length(low) >= target:
+        return ladder[low]
+    while high - low > 1:  # invariant: length(low) < target <= length(high)
+        span = length(high) - length(low)
+        guess = low + round((target - length(low)) / span * (high - low)) if span > 0 else (low + high) // 2
+        guess = min(max(guess, low + 1), high - 1)
+        if length(guess) < target:
+            low = guess
+        else:
+            high = guess
+    best = min((low, high), key=lambda i: abs(length(i) - target))
+    return ladder[best]
 
 
 def write_script(
@@ -151,29 +530,64 @@ def write_script(
     papers: Sequence[Paper],
     env: jinja2.Environment,
     spoken: SpokenForm | None = None,
+    *,
+    format: str = DEFAULT_FORMAT,
+    minutes: float | None = None,
+    words_per_minute: tuple[float, float] = (160, 160),
+    pauses: tuple[float, float] = (TURN_PAUSE_S, SECTION_PAUSE_S),
 ) -> Script:
-    """The episode's dialogue: intro, one segment per paper, outro."""
-    spoken = spoken or SpokenForm()
-    base = {
-        "show_title": show_title,
-        "host_a": host_names[0],
-        "host_b": host_names[1],
-        "episode": episode,
-        "papers": list(papers),
-        "years": sorted({p.year for p in papers if p.year is not None}),
-    }
-    parts: list[tuple[Section, str, dict[str, Any]]] = [
-        (Section("intro", "Introduction"), "intro.j2", {}),
-    ]
-    for index, paper in enumerate(papers):
-        parts.append((Section(f"paper-{paper.key}", paper.title, paper.link), "paper.j2",
-                      paper_context(paper, index, len(papers))))
-    parts.append((Section("outro", "Wrap-up"), "outro.j2", {}))
+    """The episode's dialogue: cold open and intro, one segment per paper, synthesis, outro."""
+    return draft_script(show_title, host_names, episode, papers, env, spoken, format=format,
+                        minutes=minutes, words_per_minute=words_per_minute, pauses=pauses).script
 
-    turns: list[Turn] = []
-    for section, template, extra in parts:
-        context = {**base, **extra, "pick": _picker(f"{episode.id}/{section.id}")}
-        for host, text in parse_dialogue(render(env, template, context), template):
-            turns.append(Turn(host=host, text=text, spoken=spoken.say(text), section=section.id))
-    return Script(title=episode.title, host_names=host_names, turns=tuple(turns),
-                  sections=tuple(section for section, _, _ in parts))
+
+# --- checks and derived texts ---------------------------------------------------------------------
+
+_SLOT = "\ue003"
+_SENTENCE = re.compile(r"[^.!?]*(?:[.!?]+[\"”’')\]]*(?=\s|$)|$)")
+
+
+@functools.lru_cache(maxsize=8192)  # the picker asks about the same phrasings again and again
+def _patterns_of(marked: str) -> tuple[str, ...]:
+    """The patterns of the sentences in one marked text (see `sentence_patterns`)."""
+    patterns = []
+    for match in _SENTENCE.finditer(v.skeleton(marked, _SLOT)):
+        pattern = " ".join(match.group().lower().split())
+        if re.sub(r"[\W_]", "", pattern.replace(_SLOT, "")):  # not only data and punctuation
+            patterns.append(pattern.replace(_SLOT, "…"))
+    return tuple(patterns)
+
+
+def sentence_patterns(marked_turns: Sequence[str]) -> Counter[str]:
+    """How often each sentence pattern is used in a script.
+
+    A sentence is a stretch of a turn ending in ".", "!" or "?" (full stops inside data, as in
+    "Noha M. Gamil", do not end one). Its pattern is the sentence with every data value
+    replaced by a slot, lower-cased, spaces collapsed: the template's words. A sentence that
+    is nothing but data (a finding read out) has no pattern.
+    """
+    return Counter(p for marked in marked_turns for p in _patterns_of(marked))
+
+
+def notes_transcript(script: Script, papers: Sequence[Paper], max_words: int = 350) -> str:
+    """A shortened transcript for show notes: the opening line, then each paper's title and finding turns."""
+    def said(turn: Turn) -> str:
+        return f"{script.host_names[turn.host]}: {turn.text}"
+
+    keep: list[Turn] = []
+    intro = [t for t in script.turns if t.section == "intro"]
+    keep.extend(intro[:1])
+    for paper in papers:
+        section = [t for t in script.turns if t.section == f"paper-{paper.key}"]
+        probe = [" ".join(paper.title.split())[:40], " ".join(paper.finding.split())[:30]]
+        keep.extend(t for t in section if any(p and p in t.text for p in probe))
+    lines: list[str] = []
+    words = 0
+    for turn in keep:
+        line = said(turn)
+        if lines and words + len(line.split()) > max_words:
+            lines.append("…")
+            break
+        lines.append(line)
+        words += len(line.split())
+    return "\n\n".join(lines) + "\n"

@@ -102,3 +102,25 @@ def test_serve_refuses_a_show_without_a_feed(tmp_path: Path):
     result = CliRunner().invoke(cli, ["serve", "--show", str(tmp_path)])
     assert result.exit_code == 1 and "run `papercast build` first" in result.output
 
+
+
+def test_script_formats_and_an_unknown_one():
+    brief = CliRunner().invoke(cli, ["script", str(DEMO_BIB), "-e", "he2023causal", "-f", "brief"])
+    deep = CliRunner().invoke(cli, ["script", str(DEMO_BIB), "-e", "he2023causal"])
+    assert brief.exit_code == 0 and deep.exit_code == 0
+    assert len(brief.output.split()) < len(deep.output.split())
+    wrong = CliRunner().invoke(cli, ["script", str(DEMO_BIB), "-f", "nope"])
+    assert wrong.exit_code == 1
+    assert "unknown format 'nope'" in wrong.output and "brief" in wrong.output
+
+
+def test_check_command_passes_a_built_show_and_catches_a_damaged_file(show_dir: Path):
+    assert CliRunner().invoke(cli, ["build", "--show", str(show_dir), "-q"]).exit_code == 0
+    good = CliRunner().invoke(cli, ["check", "--show", str(show_dir)])
+    assert good.exit_code == 0, good.output
+    assert "feed check: no problems" in good.output
+    mp3 = next((show_dir / "feed" / "episodes").glob("*.mp3"))
+    mp3.write_bytes(mp3.read_bytes()[:-1000])
+    bad = CliRunner().invoke(cli, ["check", "--show", str(show_dir)])
+    assert bad.exit_code == 1
+    assert "enclosure length" in bad.output and "fix:" in bad.output

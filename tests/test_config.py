@@ -80,3 +80,15 @@ def test_episode_definition_problems(show_dir):
     assert "entries must be a list" in problems
     assert "date must be a TOML date" in problems
     assert "file name" in problems
+
+
+def test_episode_format_and_length(show_dir):
+    path = show_dir / "episodes" / "03-third.toml"
+    path.write_text('title = "T"\npapers = ["papers/list.bib"]\nformat = "brief"\nminutes = 3\n')
+    episode = load_episode(path, show_dir)
+    assert episode.format == "brief" and episode.minutes == 3.0
+    path.write_text('title = "T"\npapers = ["papers/list.bib"]\nformat = ""\nminutes = 0\n')
+    with pytest.raises(ConfigError) as info:
+        load_episode(path, show_dir)
+    assert any("format must name" in p for p in info.value.problems)
+    assert any("minutes must be" in p for p in info.value.problems)

@@ -16,10 +16,13 @@ from PIL import Image
 
 from pipeline.config import AudioSettings, Host, ShowConfig
 from pipeline.errors import FeedError
-from pipeline.feed import FeedEpisode, _generated_cover, show_notes_html, write_cover, write_feed
+from pipeline.feed import (PODCAST_NS, PODCAST_NS_LEGACY, FeedEpisode, _generated_cover, podcast_guid,
+                           show_notes_html, write_cover, write_feed)
 from pipeline.model import Author, Paper
 
 ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
+PODCAST = f"{{{PODCAST_NS}}}"
+OLD_PODCAST = f"{{{PODCAST_NS_LEGACY}}}"
 UTC = dt.timezone.utc
 PAPERS = (
     Paper(key="a", title="Vagal <signals> & mood", journal="Nature", year=2021, doi="10.1038/s41586-021-0001-x",
@@ -47,11 +50,15 @@ def make_episodes(show: ShowConfig) -> list[FeedEpisode]:
         audio.write_bytes(b"\xff\xfb" * (500 * number))
         transcript = audio.with_suffix(".txt")
         transcript.write_text("Ada: Hello.\n")
+        stem = f"episodes/{audio.stem}"
+        # Episode 1 has every file; episode 2 is as recorded before transcripts and chapters existed.
+        files = dict(transcript=f"{stem}.txt", vtt=f"{stem}.vtt", srt=f"{stem}.srt",
+                     transcript_json=f"{stem}.transcript.json", chapters=f"{stem}.chapters.json")
         episodes.append(FeedEpisode(
             id=slug, title=f"Episode {number}", summary=f"Summary of episode {number}.", papers=PAPERS[:number],
             guid=f"papercast-{slug}", published=dt.datetime(2026, 3, day, 6, 0, tzinfo=UTC), updated=None,
             audio=f"episodes/{audio.name}", size=audio.stat().st_size, duration=600 * number + 7,
-            transcript=f"episodes/{transcript.name}" if number == 1 else None,
+            **(files if number == 1 else {"transcript": None}),
         ))
     return episodes
 
@@ -228,3 +235,69 @@ def test_bad_episode_is_refused(show: ShowConfig, change: dict[str, object], pro
     with pytest.raises(FeedError, match=problem):
         write_feed(show, episodes)
     assert not (show.feed_dir / "feed.xml").exists()
+
+
+def test_podcast_guid_follows_the_namespace() -> None:
+    spec = "9b024349-ccf0-5f69-a609-6b82873eab3c"  # the namespace's own example
+    assert {podcast_guid(url) for url in ("https://podnews.net/rss", "http://podnews.net/rss/", "podnews.net/rss",
+                                          "podnews.net/rss//")} == {spec}
+
+
+def test_podcasting_2_channel_tags(show: ShowConfig) -> None:
+    channel = etree.fromstring(write_feed(show, make_episodes(show)).read_bytes()).find("channel")
+    assert channel.findtext(f"{PODCAST}guid") == podcast_guid("https://pod.example.org/gut/feed.xml")
+    locked = channel.find(f"{PODCAST}locked")
+    assert (locked.text, locked.get("owner")) == ("no", "ada@example.org")
+    people = channel.findall(f"{PODCAST}person")
+    assert [(p.text, p.get("role")) for p in people] == [("Ada", "host"), ("Ben", "host")]
+    assert channel.findtext(f"{PODCAST}medium") == "podcast"
+    assert channel.find(f"{OLD_PODCAST}guid") is None  # only item chapters and transcripts are repeated
+
+
+def test_a_kept_podcast_guid_survives_a_move(tmp_path: Path) -> None:
+    spec = "9b024349-ccf0-5f69-a609-6b82873eab3c"
+    moved = make_show(tmp_path, base_url="https://elsewhere.example.net/")
+    channel = etree.fromstring(write_feed(moved, [], guid=spec).read_bytes()).find("channel")
+    assert channel.findtext(f"{PODCAST}guid") == spec
+    with pytest.raises(FeedError, match="podcast guid 'podnews' is not a UUID"):
+        write_feed(moved, [], guid="podnews")
+
+
+def test_items_link_chapters_and_transcripts(show: ShowConfig) -> None:
+    root = etree.fromstring(write_feed(show, make_episodes(show)).read_bytes())
+    newest, first = root.find("channel").findall("item")
+    base = "https://pod.example.org/gut/episodes/01-gut-signals-3f2a9c"
+    for namespace in (PODCAST, OLD_PODCAST):
+        (chapters,) = first.findall(f"{namespace}chapters")
+        assert dict(chapters.attrib) == {"url": f"{base}.chapters.json", "type": "application/json+chapters"}
+        assert [dict(t.attrib) for t in first.findall(f"{namespace}transcript")] == [
+            {"url": f"{base}.transcript.json", "type": "application/json", "language": "en"},
+            {"url": f"{base}.srt", "type": "application/x-subrip", "language": "en"},
+            {"url": f"{base}.vtt", "type": "text/vtt", "language": "en", "rel": "captions"},
+        ]
+    assert newest.find(f"{PODCAST}chapters") is None and newest.find(f"{PODCAST}transcript") is None
+
+
+def test_what_feedparser_and_podcastparser_report_of_podcasting_2(show: ShowConfig) -> None:
+    path = write_feed(show, make_episodes(show))
+    base = "https://pod.example.org/gut/episodes/01-gut-signals-3f2a9c"
+    # feedparser does not know the namespace: it reports each tag by its prefix, keeps only the
+    # last of repeated tags, and of a tag with attributes keeps only the attributes.
+    parsed = feedparser.parse(path.read_bytes())
+    assert not parsed.bozo
+    assert parsed.feed.podcast_guid == podcast_guid(show.url_for("feed.xml"))
+    assert parsed.feed.podcast_medium == "podcast" and parsed.feed.podcast_locked == {"owner": "ada@example.org"}
+    assert parsed.feed.podcast_person == {"role": "host"}  # Ben's tag, without his name
+    first = parsed.entries[1]
+    assert first.podcast_chapters == {"url": f"{base}.chapters.json", "type": "application/json+chapters"}
+    assert first.podcast_transcript == {"url": f"{base}.vtt", "type": "text/vtt", "language": "en", "rel": "captions"}
+    assert "podcast_chapters" not in parsed.entries[0]
+
+    # podcastparser reads item chapters and transcripts only under the namespace's old URI,
+    # which is why feed.py repeats them there; it too keeps the last transcript, the captions.
+    with path.open("rb") as stream:
+        pod = podcastparser.parse(show.url_for("feed.xml"), stream)
+    first = pod["episodes"][1]
+    assert first["chapters_json_url"] == f"{base}.chapters.json" and first["transcript_url"] == f"{base}.vtt"
+    assert "chapters_json_url" not in pod["episodes"][0] and "transcript_url" not in pod["episodes"][0]
+    assert "import_prohibited" not in pod  # podcast:locked, under the current URI only
