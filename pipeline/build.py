@@ -24,6 +24,8 @@ from concurrent.futures import Executor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
+
 from . import __version__
 from .audio import (ENCODING_VERSION, Loudness, Segment, Tags, Timeline, assemble, encode_mp3, measure_loudness,
                     mp3_duration)
@@ -153,11 +155,17 @@ def words_per_minute(hosts: tuple[Host, Host], cache: TurnCache) -> tuple[float,
     return paces[0], paces[1]
 
 
+def show_templates(show: ShowConfig) -> jinja2.Environment:
+    """The show's template environment, compiled templates cached with the build's other caches."""
+    return template_environment(show.templates_dir, show.state_dir / "cache" / "templates")
+
+
 def episode_draft(show: ShowConfig, definition: EpisodeDef, papers: Sequence[Paper],
-                  pronunciations: dict[str, str], wpm: tuple[float, float] = (160, 160)) -> Draft:
+                  pronunciations: dict[str, str], wpm: tuple[float, float] = (160, 160),
+                  env: jinja2.Environment | None = None) -> Draft:
     """The dialogue for one episode of the show, in its format and, if it has one, to its length."""
     info = EpisodeInfo(id=definition.id, title=definition.title, description=definition.description)
-    env = template_environment(show.templates_dir)
+    env = env or template_environment(show.templates_dir)
     names = (show.hosts[0].name, show.hosts[1].name)
     return draft_script(show.title, names, info, papers, env, SpokenForm(pronunciations),
                         format=definition.format or DEFAULT_FORMAT, minutes=definition.minutes,
@@ -171,12 +179,12 @@ def _now() -> dt.datetime:
 
 def plan_episode(show: ShowConfig, definition: EpisodeDef, hosts: tuple[Host, Host], cover: Path | None,
                  previous: FeedEpisode | None, pronunciations: dict[str, str],
-                 cache: TurnCache | None = None) -> EpisodePlan:
+                 cache: TurnCache | None = None, env: jinja2.Environment | None = None) -> EpisodePlan:
     """Read an episode's papers and write its script; name its file by a hash of its content."""
     papers = load_papers(definition.sources, definition.entries)
     # Pace is measured only when a length is asked for, so ordinary rebuilds stay cheap.
     wpm = words_per_minute(hosts, cache) if definition.minutes and cache else (160.0, 160.0)
-    draft = episode_draft(show, definition, papers, pronunciations, wpm)
+    draft = episode_draft(show, definition, papers, pronunciations, wpm, env)
     script = draft.script
     keys = tuple(turn_key(turn.spoken, hosts[turn.host]) for turn in script.turns)
     published = (
@@ -396,11 +404,12 @@ def build_show(root: str | Path = ".", jobs: int | None = None, progress: Progre
         progress.note(f"new episode {path.stem} for papers no episode covered")
 
     cover = show.feed_dir / write_cover(show)
+    env = show_templates(show)
     plans: list[EpisodePlan] = []
     for definition in definitions:
         try:
             plans.append(plan_episode(show, definition, hosts, cover, records.get(definition.id),
-                                      pronunciations, cache))
+                                      pronunciations, cache, env))
             if plans[-1].length_note:
                 progress.note(f"{definition.id}: {plans[-1].length_note}")
         except PapercastError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -13,11 +14,17 @@ from .fsutil import atomic_write
 from .speech import Audio, get_engine
 
 
+@functools.lru_cache(maxsize=None)
+def _engine_version(engine: str) -> str:
+    # Package metadata is slow to read, and a build asks for it once per turn.
+    return get_engine(engine).version()
+
+
 def turn_key(text: str, host: Host) -> str:
     """A hash of everything that shapes a turn's audio: text, engine and its version, voice, rate."""
     fingerprint = {
         "text": text, "engine": host.engine, "voice": host.voice, "rate": host.rate,
-        "engine_version": get_engine(host.engine).version(),
+        "engine_version": _engine_version(host.engine),
     }
     return hashlib.sha256(json.dumps(fingerprint, sort_keys=True).encode()).hexdigest()
 

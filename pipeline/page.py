@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Sequence
 from urllib.parse import quote
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateError
 
 from .check import Chapter, Cue, parse_chapters, parse_json_transcript, parse_vtt
 from .config import ShowConfig
@@ -151,9 +151,12 @@ def _view(show: ShowConfig, episode: FeedEpisode) -> EpisodeView:
     )
 
 
-def _environment() -> Environment:
+def _environment(cache_dir: Path) -> Environment:
+    # The compiled page template is kept on disk: compiling its inline CSS and script is slow.
+    cache_dir.mkdir(parents=True, exist_ok=True)
     env = Environment(loader=FileSystemLoader(_TEMPLATES), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                      bytecode_cache=FileSystemBytecodeCache(str(cache_dir)))
     env.filters.update(clock=clock, iso_duration=_iso_duration, date=_date, seek=_seek,
                        csp_hash=_csp_hash, people=_people, web_url=_web_url)
     return env
@@ -164,7 +167,7 @@ def render_page(show: ShowConfig, episodes: Sequence[FeedEpisode]) -> str:
     cover = next((name for name in sorted(set(COVER_NAMES.values())) if (show.feed_dir / name).is_file()), None)
     views = [_view(show, ep) for ep in sorted(episodes, key=lambda e: (e.published, e.id), reverse=True)]
     try:
-        return _environment().get_template("index.html.j2").render(
+        return _environment(show.state_dir / "cache" / "templates").get_template("index.html.j2").render(
             show=show, episodes=views, cover=cover, feed_href=FEED_NAME, feed_url=show.url_for(FEED_NAME),
             speakers=[host.name for host in show.hosts],
         )

@@ -139,8 +139,16 @@ class ScriptEnvironment(jinja2.Environment):
         return template
 
 
-def template_environment(show_templates: Path | None = None) -> jinja2.Environment:
-    """Templates from the show's own folder first, then the ones shipped with papercast."""
+def template_environment(show_templates: Path | None = None, cache_dir: Path | None = None) -> jinja2.Environment:
+    """Templates from the show's own folder first, then the ones shipped with papercast.
+
+    With `cache_dir`, compiled templates are kept on disk (checked against their source), so
+    a rebuild in a new process does not compile them again.
+    """
+    bytecode: jinja2.BytecodeCache = _BYTECODE
+    if cache_dir is not None:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        bytecode = jinja2.FileSystemBytecodeCache(str(cache_dir))
     env = ScriptEnvironment(
         loader=_FormatLoader(show_templates),
         undefined=jinja2.StrictUndefined,
@@ -149,7 +157,7 @@ def template_environment(show_templates: Path | None = None) -> jinja2.Environme
         keep_trailing_newline=False,
         autoescape=False,
         finalize=v.finalize,
-        bytecode_cache=_BYTECODE,
+        bytecode_cache=bytecode,
     )
     env.filters.update(v.FILTERS)
     return env

@@ -58,6 +58,8 @@ from bibtexparser import middlewares as bm
 from bibtexparser.middlewares.names import NameParts
 from bibtexparser.model import DuplicateBlockKeyBlock, Entry, MiddlewareErrorBlock
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+from pylatexenc.latexwalker import LatexWalker
+from pylatexenc.latexwalker import get_default_latex_context_db as get_default_latex_walker_context
 
 from .errors import SourceError
 from .exports import read_csl_json, read_ris
@@ -76,6 +78,10 @@ PAPER_SUFFIXES = {".bib": "bibtex", ".bibtex": "bibtex", ".ris": "ris", ".json":
 _context = get_default_latex_context_db()
 _context.add_context_category("papercast", prepend=True, macros=[MacroTextSpec("url", simplify_repl="%s")])
 _LATEX = LatexNodes2Text(latex_context=_context, math_mode="text")
+# Built once: pylatexenc would otherwise build its parser's macro table afresh for every field.
+_WALKER_CONTEXT = get_default_latex_walker_context()
+# Text without any of these is plain already and needs no LaTeX decoding (most fields).
+_LATEX_SIGNS = re.compile(r"[\\{}$~%&^_`]|--|''")
 
 _DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 _YAML_FIELDS = {"key", "title", "authors", "journal", "date", "year", "month", "day", "doi", "url",
@@ -112,8 +118,11 @@ def _date_parts(value: Any, where: str) -> tuple[Any, Any, Any]:
 # --- BibTeX ---------------------------------------------------------------------------
 
 def _decode(latex: str, where: str) -> str:
+    if not _LATEX_SIGNS.search(latex):
+        return strip_markup(latex)
     try:
-        return strip_markup(_LATEX.latex_to_text(latex))
+        nodes = LatexWalker(latex, latex_context=_WALKER_CONTEXT, tolerant_parsing=True).get_latex_nodes()[0]
+        return strip_markup(_LATEX.nodelist_to_text(nodes))
     except Exception:  # pylatexenc crashes on some macros (e.g. \href) instead of raising its own error
         raise SourceError(f"{where} has LaTeX that cannot be decoded: {clean(latex, 60)!r}") from None
 
@@ -393,10 +402,22 @@ def read_source(path: Path, format: str | None = None) -> SourceRead:
     if format is not None and format not in FORMATS:
         raise SourceError(f"{path}: unknown format '{format}' (use {', '.join(FORMATS)})")
     try:
+        stat = path.stat()
+        # A build reads the same files for several episodes; unchanged files are parsed once.
+        key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, format)
+        if key in _READ_CACHE:
+            return _READ_CACHE[key]
         data = path.read_bytes()
     except OSError as exc:
         raise SourceError(f"{path}: cannot be read ({(exc.strerror or str(exc)).lower()})") from None
-    return parse_source(_decode_file(path, data), path, format)
+    result = parse_source(_decode_file(path, data), path, format)
+    if len(_READ_CACHE) >= 64:
+        _READ_CACHE.pop(next(iter(_READ_CACHE)))
+    _READ_CACHE[key] = result
+    return result
+
+
+_READ_CACHE: dict[tuple[str, int, int, str | None], SourceRead] = {}
 
 
 def read_papers(path: Path, format: str | None = None) -> list[Paper]:
