@@ -31,9 +31,9 @@ from .audio import (ENCODING_VERSION, Loudness, Segment, Tags, Timeline, assembl
                     mp3_duration)
 from .cache import TurnCache, turn_key
 from .check import Problem, check_feed, has_errors
-from .config import (CONFIG_NAME, AudioSettings, EpisodeDef, Host, ShowConfig, episode_paths, load_episode, load_show,
+from .config import (AUTO_ENGINE, CONFIG_NAME, AudioSettings, EpisodeDef, Host, ShowConfig, episode_paths, load_episode, load_show,
                      show_settings)
-from .errors import PapercastError, SynthesisError
+from .errors import ConfigError, PapercastError, SynthesisError
 from .feed import FeedEpisode, podcast_guid, write_cover, write_feed
 from .fsutil import atomic_write
 from .model import Paper, Script
@@ -41,8 +41,9 @@ from .page import write_page
 from .records import load_podcast_guid, load_records, save_records
 from .script import DEFAULT_FORMAT, Draft, EpisodeInfo, draft_script, notes_transcript, template_environment
 from .sources import load_papers, read_papers
-from .speech import get_engine, speak
-from .spoken import SpokenForm, load_pronunciations
+from .speech import (Pronunciation, apply_pronunciations, auto_cast, get_engine,
+                     parse_pronunciations, speak)
+from .spoken import SpokenForm, read_pronunciation_file
 from .timeline import EPISODE_DIR, EpisodeFiles, chapters, episode_files, sidecar_inputs, write_episode_files
 from .workers import TurnJob, default_jobs, make_executor, synthesize_turn
 
@@ -104,6 +105,7 @@ class EpisodePlan:
     tags: Tags
     published: dt.datetime
     stem: str
+    texts: tuple[str, ...] = ()  # what each turn's engine is given (pronunciation markup applied)
     length_note: str = ""
 
     @property
@@ -116,20 +118,36 @@ class EpisodePlan:
         return self.files.audio
 
 
+def cast(hosts: tuple[Host, Host]) -> tuple[tuple[Host, Host], list[str]]:
+    """Each host's engine and voice as used: "auto" picks the neural cast when installed, else
+    pyttsx3 (with a notice); an empty voice is the engine's default for the host's position."""
+    resolved, notices = [], []
+    for index, host in enumerate(hosts):
+        if host.engine == AUTO_ENGINE:
+            engine, voice, notice = auto_cast(index)
+            host = dataclasses.replace(host, engine=engine, voice=host.voice if host.voice and notice is None else voice)
+            if notice and notice not in notices:
+                notices.append(notice)
+        if not host.voice:
+            host = dataclasses.replace(host, voice=get_engine(host.engine).default_voices()[index])
+        resolved.append(host)
+    return (resolved[0], resolved[1]), notices
+
+
 def resolve_hosts(hosts: tuple[Host, Host]) -> tuple[Host, Host]:
-    """Fill in each host's voice from its engine's defaults when the show leaves it empty."""
-    return tuple(  # type: ignore[return-value]
-        dataclasses.replace(host, voice=host.voice or get_engine(host.engine).default_voices()[index])
-        for index, host in enumerate(hosts)
-    )
+    """The hosts as cast (see `cast`), without the notices."""
+    return cast(hosts)[0]
 
 
-def pronunciation_table(show: ShowConfig) -> dict[str, str]:
-    """The show's word -> spoken form overrides, if it has a pronunciation file."""
+def pronunciation_table(show: ShowConfig) -> dict[str, Pronunciation]:
+    """The show's pronunciation entries (respelling, and IPA for engines that take phonemes)."""
     for name in PRONUNCIATION_FILES:
         path = show.root / name
         if path.is_file():
-            return load_pronunciations(path)
+            table, problems = parse_pronunciations(read_pronunciation_file(path))
+            if problems:
+                raise ConfigError(str(path), problems)
+            return table
     return {}
 
 
@@ -161,13 +179,14 @@ def show_templates(show: ShowConfig) -> jinja2.Environment:
 
 
 def episode_draft(show: ShowConfig, definition: EpisodeDef, papers: Sequence[Paper],
-                  pronunciations: dict[str, str], wpm: tuple[float, float] = (160, 160),
+                  pronunciations: dict[str, Pronunciation], wpm: tuple[float, float] = (160, 160),
                   env: jinja2.Environment | None = None) -> Draft:
     """The dialogue for one episode of the show, in its format and, if it has one, to its length."""
     info = EpisodeInfo(id=definition.id, title=definition.title, description=definition.description)
     env = env or template_environment(show.templates_dir)
     names = (show.hosts[0].name, show.hosts[1].name)
-    return draft_script(show.title, names, info, papers, env, SpokenForm(pronunciations),
+    respellings = {word: entry.say for word, entry in pronunciations.items()}
+    return draft_script(show.title, names, info, papers, env, SpokenForm(respellings),
                         format=definition.format or DEFAULT_FORMAT, minutes=definition.minutes,
                         words_per_minute=wpm,
                         pauses=(show.audio.turn_pause_ms / 1000, show.audio.section_pause_ms / 1000))
@@ -178,7 +197,7 @@ def _now() -> dt.datetime:
 
 
 def plan_episode(show: ShowConfig, definition: EpisodeDef, hosts: tuple[Host, Host], cover: Path | None,
-                 previous: FeedEpisode | None, pronunciations: dict[str, str],
+                 previous: FeedEpisode | None, pronunciations: dict[str, Pronunciation],
                  cache: TurnCache | None = None, env: jinja2.Environment | None = None) -> EpisodePlan:
     """Read an episode's papers and write its script; name its file by a hash of its content."""
     papers = load_papers(definition.sources, definition.entries)
@@ -186,7 +205,9 @@ def plan_episode(show: ShowConfig, definition: EpisodeDef, hosts: tuple[Host, Ho
     wpm = words_per_minute(hosts, cache) if definition.minutes and cache else (160.0, 160.0)
     draft = episode_draft(show, definition, papers, pronunciations, wpm, env)
     script = draft.script
-    keys = tuple(turn_key(turn.spoken, hosts[turn.host]) for turn in script.turns)
+    texts = tuple(apply_pronunciations(turn.spoken, pronunciations, hosts[turn.host].engine)
+                  for turn in script.turns)
+    keys = tuple(turn_key(text, hosts[turn.host]) for text, turn in zip(texts, script.turns))
     published = (
         dt.datetime.combine(definition.date, dt.time(6, 0), dt.timezone.utc) if definition.date
         else previous.published if previous else _now()
@@ -206,7 +227,7 @@ def plan_episode(show: ShowConfig, definition: EpisodeDef, hosts: tuple[Host, Ho
     digest = hashlib.sha256(json.dumps(fingerprint, sort_keys=True).encode()).hexdigest()
     # The hash is in the file name: changed audio gets a new URL, so apps fetch it again.
     return EpisodePlan(definition=definition, papers=tuple(papers), script=script, keys=keys,
-                       tags=tags, published=published, stem=f"{definition.id}-{digest[:10]}",
+                       tags=tags, published=published, stem=f"{definition.id}-{digest[:10]}", texts=texts,
                        length_note=draft.length_note() or "")
 
 
@@ -273,11 +294,11 @@ def synthesize_missing(plans: Sequence[EpisodePlan], hosts: tuple[Host, Host], c
     """Synthesise every turn not yet in the cache, once each; returns failed keys with reasons."""
     jobs: dict[str, TurnJob] = {}
     for plan in plans:
-        for turn, key in zip(plan.script.turns, plan.keys):
+        for turn, text, key in zip(plan.script.turns, plan.texts, plan.keys):
             if key in jobs or key in cache:
                 continue
             host = hosts[turn.host]
-            jobs[key] = TurnJob(key, turn.spoken, host.engine, host.voice, host.rate, str(cache.folder))
+            jobs[key] = TurnJob(key, text, host.engine, host.voice, host.rate, str(cache.folder))
     progress.begin(turns=len(jobs), episodes=len(plans))
     failures: dict[str, str] = {}
     futures = {executor.submit(synthesize_turn, job): key for key, job in jobs.items()}
@@ -380,7 +401,9 @@ def build_show(root: str | Path = ".", jobs: int | None = None, progress: Progre
     progress = progress or Progress()
     show = load_show(root)
     report = Report()
-    hosts = resolve_hosts(show.hosts)
+    hosts, notices = cast(show.hosts)
+    for notice in notices:
+        progress.note(notice)
     pronunciations = pronunciation_table(show)
     records = load_records(show.state_dir)
     # The show's podcast:guid is computed from its feed URL once, then kept if the URL moves.
@@ -512,7 +535,7 @@ def _one_off_cache(show: ShowConfig) -> Iterator[TurnCache]:
 def one_off_script(request: OneOff, show_root: Path | None = None) -> Script:
     """The dialogue an episode of these papers would have (hosts from the show in `show_root`, if any)."""
     show = show_settings(show_root or Path.cwd())
-    hosts = resolve_hosts(show.hosts) if request.minutes else show.hosts
+    hosts = resolve_hosts(show.hosts)
     with _one_off_cache(show) as cache:
         return _one_off_plan(request, show, hosts, cache).script
 

@@ -31,12 +31,16 @@ _BITRATES = ("64k", "80k", "96k")
 
 
 
+# The engine name that picks the neural voices when installed, else espeak-ng (see speech.auto_cast).
+AUTO_ENGINE = "auto"
+
+
 @dataclass(frozen=True)
 class Host:
     """One of the two presenters and the voice that speaks for them."""
 
     name: str
-    engine: str = "pyttsx3"
+    engine: str = AUTO_ENGINE
     voice: str = ""
     rate: int = 170
 
@@ -225,7 +229,7 @@ def load_show(root: str | Path = ".") -> ShowConfig:
         hf = _Fields(entry, f"hosts[{index}]", problems)
         hosts.append(Host(
             name=hf.text("name"),
-            engine=hf.text("engine", "pyttsx3"),
+            engine=hf.text("engine", AUTO_ENGINE),
             voice=hf.text("voice", ""),
             rate=hf.integer("rate", 170, 80, 400),
         ))

@@ -149,8 +149,8 @@ def say_date(year: int | None, month: int | None = None, day: int | None = None)
     return f"{said}, {say_year(year)}" if day else f"{said} {say_year(year)}"
 
 
-def load_pronunciations(path: Path) -> dict[str, str]:
-    """Read a show's pronunciation file (TOML or YAML mapping of word -> how to say it)."""
+def read_pronunciation_file(path: Path) -> dict[Any, Any]:
+    """A pronunciation file's mapping (TOML or YAML, optionally all under one [pronunciations] table)."""
     path = Path(path)
     try:
         if path.suffix == ".toml":
@@ -169,6 +169,12 @@ def load_pronunciations(path: Path) -> dict[str, str]:
         data = data["pronunciations"]  # also accept everything under one [pronunciations] table
     if not isinstance(data, dict):
         raise ConfigError(str(path), ["must be a mapping of word = how to say it"])
+    return data
+
+
+def load_pronunciations(path: Path) -> dict[str, str]:
+    """Read a show's pronunciation file of plain respellings (word -> how to say it)."""
+    data = read_pronunciation_file(path)
     problems = [f"{key!r} must map to a non-empty string" for key, value in data.items()
                 if not isinstance(key, str) or not key.strip() or not isinstance(value, str) or not value.strip()]
     if problems:
