@@ -125,7 +125,7 @@ def cast(hosts: tuple[Host, Host]) -> tuple[tuple[Host, Host], list[str]]:
     for index, host in enumerate(hosts):
         if host.engine == AUTO_ENGINE:
             engine, voice, notice = auto_cast(index)
-            host = dataclasses.replace(host, engine=engine, voice=host.voice if host.voice and notice is None else voice)
+            host = dataclasses.replace(host, engine=engine, voice=voice)
             if notice and notice not in notices:
                 notices.append(notice)
         if not host.voice:
@@ -167,7 +167,7 @@ def words_per_minute(hosts: tuple[Host, Host], cache: TurnCache) -> tuple[float,
         key = turn_key(CALIBRATION_TEXT, host)
         audio = cache.get(key)
         if audio is None:
-            audio = speak(host.engine, CALIBRATION_TEXT, host.voice, host.rate)
+            audio = speak(host.engine, CALIBRATION_TEXT, host.voice, host.rate, host.pitch)
             cache.put(key, audio)
         paces.append(words * 60 / audio.duration)
     return paces[0], paces[1]
@@ -298,7 +298,7 @@ def synthesize_missing(plans: Sequence[EpisodePlan], hosts: tuple[Host, Host], c
             if key in jobs or key in cache:
                 continue
             host = hosts[turn.host]
-            jobs[key] = TurnJob(key, text, host.engine, host.voice, host.rate, str(cache.folder))
+            jobs[key] = TurnJob(key, text, host.engine, host.voice, host.rate, host.pitch, str(cache.folder))
     progress.begin(turns=len(jobs), episodes=len(plans))
     failures: dict[str, str] = {}
     futures = {executor.submit(synthesize_turn, job): key for key, job in jobs.items()}

@@ -15,16 +15,16 @@ from .speech import Audio, get_engine
 
 
 @functools.lru_cache(maxsize=None)
-def _engine_version(engine: str) -> str:
-    # Package metadata is slow to read, and a build asks for it once per turn.
-    return get_engine(engine).version()
+def _voice_version(engine: str, voice: str) -> str:
+    # Package metadata (and a model file's hash) is slow to read; a build asks once per turn.
+    return get_engine(engine).voice_version(voice)
 
 
 def turn_key(text: str, host: Host) -> str:
-    """A hash of everything that shapes a turn's audio: text, engine and its version, voice, rate."""
+    """A hash of everything that shapes a turn's audio: text, engine, voice and their versions, rate, pitch."""
     fingerprint = {
-        "text": text, "engine": host.engine, "voice": host.voice, "rate": host.rate,
-        "engine_version": _engine_version(host.engine),
+        "text": text, "engine": host.engine, "voice": host.voice, "rate": host.rate, "pitch": host.pitch,
+        "engine_version": _voice_version(host.engine, host.voice),
     }
     return hashlib.sha256(json.dumps(fingerprint, sort_keys=True).encode()).hexdigest()
 

@@ -43,6 +43,7 @@ class Host:
     engine: str = AUTO_ENGINE
     voice: str = ""
     rate: int = 170
+    pitch: float = 0.0  # semitones, for engines that support it
 
 
 @dataclass(frozen=True)
@@ -227,13 +228,19 @@ def load_show(root: str | Path = ".") -> ShowConfig:
             problems.append(f"hosts[{index}] must be a table")
             continue
         hf = _Fields(entry, f"hosts[{index}]", problems)
-        hosts.append(Host(
-            name=hf.text("name"),
-            engine=hf.text("engine", AUTO_ENGINE),
-            voice=hf.text("voice", ""),
-            rate=hf.integer("rate", 170, 80, 400),
-        ))
-        hf.unknown({"name", "engine", "voice", "rate"})
+        engine, voice = hf.text("engine", AUTO_ENGINE), hf.text("voice", "")
+        if engine == AUTO_ENGINE and voice:
+            problems.append(f'hosts[{index}].voice needs its engine named: with engine = "auto" '
+                            "papercast chooses the voice (see `papercast voices`)")
+        if voice.endswith(".onnx") and not Path(voice).is_absolute():
+            voice = str((root / voice).resolve())  # a local model, relative to the show folder
+        pitch = entry.get("pitch", 0.0)
+        if isinstance(pitch, bool) or not isinstance(pitch, (int, float)) or not -12 <= pitch <= 12:
+            problems.append(f"hosts[{index}].pitch must be a number of semitones between -12 and 12")
+            pitch = 0.0
+        hosts.append(Host(name=hf.text("name"), engine=engine, voice=voice,
+                          rate=hf.integer("rate", 170, 80, 400), pitch=float(pitch)))
+        hf.unknown({"name", "engine", "voice", "rate", "pitch"})
     if len(hosts) == 2 and hosts[0].name.casefold() == hosts[1].name.casefold():
         problems.append("the two hosts need different names")
 

@@ -23,6 +23,7 @@ class TurnJob:
     engine: str
     voice: str
     rate: int
+    pitch: float
     cache_dir: str
 
 
@@ -31,7 +32,7 @@ def synthesize_turn(job: TurnJob) -> float:
 
     Runs in a worker process; the engine is loaded once per process (see speech.get_engine).
     """
-    audio = speak(job.engine, job.text, job.voice, job.rate)
+    audio = speak(job.engine, job.text, job.voice, job.rate, job.pitch)
     TurnCache(Path(job.cache_dir)).put(job.key, audio)
     return audio.duration
 

@@ -92,3 +92,21 @@ def test_episode_format_and_length(show_dir):
         load_episode(path, show_dir)
     assert any("format must name" in p for p in info.value.problems)
     assert any("minutes must be" in p for p in info.value.problems)
+
+
+def test_host_voice_pitch_and_auto_rules(tmp_path):
+    (tmp_path / "papercast.toml").write_text(
+        '[show]\ntitle = "t"\ndescription = "d"\nauthor = "a"\nowner_email = "a@b.org"\n'
+        'base_url = "https://x.org/"\n'
+        '[[hosts]]\nname = "A"\nvoice = "heart"\n'
+        '[[hosts]]\nname = "B"\nengine = "piper"\nvoice = "voices/me.onnx"\npitch = 30\n')
+    with pytest.raises(ConfigError) as info:
+        load_show(tmp_path)
+    problems = " | ".join(info.value.problems)
+    assert 'hosts[1].voice needs its engine named' in problems
+    assert "hosts[2].pitch must be a number of semitones" in problems
+    (tmp_path / "papercast.toml").write_text(
+        (tmp_path / "papercast.toml").read_text().replace('voice = "heart"\n', "").replace("pitch = 30", "pitch = -2.5"))
+    show = load_show(tmp_path)
+    assert show.hosts[0].engine == "auto"
+    assert show.hosts[1].voice == str(tmp_path / "voices" / "me.onnx") and show.hosts[1].pitch == -2.5
