@@ -135,3 +135,40 @@ def test_records_keep_guid_and_date(built):
     guid = data["episodes"]["01-first"]["guid"]
     build_show(root)
     assert json.loads((root / ".papercast" / "published.json").read_text())["episodes"]["01-first"]["guid"] == guid
+
+
+def test_a_client_subscribes_over_http_and_downloads_everything(built):
+    """What a podcast app does: fetch the served feed, then every enclosure, chapter and transcript."""
+    import threading
+    import urllib.request
+
+    from pipeline.serve import make_server
+
+    root, _ = built
+    server = make_server(root / "feed", "127.0.0.1", 0, quiet=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        with urllib.request.urlopen(base + "feed.xml") as response:
+            feed = response.read()
+        podcast = podcastparser.parse(base + "feed.xml", __import__("io").BytesIO(feed))
+        assert len(podcast["episodes"]) == 2
+        for episode in podcast["episodes"]:
+            enclosure = episode["enclosures"][0]
+            local = enclosure["url"].removeprefix("http://127.0.0.1:8765/podcast/")
+            with urllib.request.urlopen(base + local) as response:
+                assert response.headers["Content-Type"] == "audio/mpeg"
+                assert len(response.read()) == enclosure["file_size"]
+            # Apps seek with ranges: the last kilobyte comes back as 206 with the right bytes.
+            request = urllib.request.Request(base + local, headers={"Range": "bytes=-1024"})
+            with urllib.request.urlopen(request) as response:
+                assert response.status == 206
+                assert response.read() == (root / "feed" / local).read_bytes()[-1024:]
+            for key in ("chapters_json_url", "transcript_url"):
+                linked = episode[key].removeprefix("http://127.0.0.1:8765/podcast/")
+                with urllib.request.urlopen(base + linked) as response:
+                    assert response.read() == (root / "feed" / linked).read_bytes()
+    finally:
+        server.shutdown()
+        server.server_close()
