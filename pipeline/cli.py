@@ -15,7 +15,7 @@ from .config import CONFIG_NAME, load_show
 from .errors import PapercastError
 from .readinglist import add_papers, list_papers, paper_lines
 from .sources import FORMATS
-from .speech import engine_names, get_engine
+from .speech import auto_cast, engine_names, get_engine
 
 
 class _Group(click.Group):
@@ -265,6 +265,12 @@ def voices(only: str | None) -> None:
     Example:
         papercast voices --engine pyttsx3
     """
+    if not only:
+        picks = [auto_cast(position) for position in (0, 1)]
+        cast_line = " and ".join(f"{engine} {voice!r}" for engine, voice, _ in picks)
+        click.echo(f'auto (the default engine): {cast_line}')
+        for notice in dict.fromkeys(notice for _, _, notice in picks if notice):
+            click.echo(f"  note: {notice}")
     for name in engine_names():
         if only and name != only:
             continue
