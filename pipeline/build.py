@@ -290,25 +290,39 @@ def add_new_episodes(show: ShowConfig, definitions: Sequence[EpisodeDef]) -> lis
 # --- output: speak, assemble, encode -------------------------------------------------------
 
 def synthesize_missing(plans: Sequence[EpisodePlan], hosts: tuple[Host, Host], cache: TurnCache,
-                       executor: Executor, report: Report, progress: Progress) -> dict[str, str]:
-    """Synthesise every turn not yet in the cache, once each; returns failed keys with reasons."""
-    jobs: dict[str, TurnJob] = {}
+                       report: Report, progress: Progress, jobs: int | None = None,
+                       executor: Executor | None = None) -> dict[str, str]:
+    """Synthesise every turn not yet in the cache, once each; returns failed keys with reasons.
+
+    Counts the plans' turns found in the cache into `report`. Uses `executor` when given (and
+    leaves it open), else a pool of `jobs` workers made only if there is something to speak.
+    """
+    cached = {key for plan in plans for key in plan.keys if key in cache}
+    report.turns_cached += sum(key in cached for plan in plans for key in plan.keys)
+    work: dict[str, TurnJob] = {}
     for plan in plans:
         for turn, text, key in zip(plan.script.turns, plan.texts, plan.keys):
-            if key in jobs or key in cache:
+            if key in work or key in cached:
                 continue
             host = hosts[turn.host]
-            jobs[key] = TurnJob(key, text, host.engine, host.voice, host.rate, host.pitch, str(cache.folder))
-    progress.begin(turns=len(jobs), episodes=len(plans))
+            work[key] = TurnJob(key, text, host.engine, host.voice, host.rate, host.pitch, str(cache.folder))
+    progress.begin(turns=len(work), episodes=len(plans))
+    if not work:
+        return {}
+    pool = executor or make_executor(jobs or default_jobs())
     failures: dict[str, str] = {}
-    futures = {executor.submit(synthesize_turn, job): key for key, job in jobs.items()}
-    for future in as_completed(futures):
-        try:
-            future.result()
-            report.turns_synthesized += 1
-        except PapercastError as exc:
-            failures[futures[future]] = str(exc)
-        progress.turn_done()
+    try:
+        futures = {pool.submit(synthesize_turn, job): key for key, job in work.items()}
+        for future in as_completed(futures):
+            try:
+                future.result()
+                report.turns_synthesized += 1
+            except PapercastError as exc:
+                failures[futures[future]] = str(exc)
+            progress.turn_done()
+    finally:
+        if executor is None:
+            pool.shutdown()
     return failures
 
 
@@ -444,17 +458,7 @@ def build_show(root: str | Path = ".", jobs: int | None = None, progress: Progre
     for plan in ready:
         report.reused.append(plan.definition.id)
         progress.episode_done(plan.definition.id, "unchanged")
-    for plan in to_build:
-        report.turns_cached += sum(key in cache for key in plan.keys)
-
-    failures: dict[str, str] = {}
-    if to_build:
-        pool = executor or make_executor(jobs or default_jobs())
-        try:
-            failures = synthesize_missing(to_build, hosts, cache, pool, report, progress)
-        finally:
-            if executor is None:
-                pool.shutdown()
+    failures = synthesize_missing(to_build, hosts, cache, report, progress, jobs, executor) if to_build else {}
 
     loudness: dict[str, Loudness] = {}
 
@@ -550,12 +554,7 @@ def make_episode(request: OneOff, output: Path, show_root: Path | None = None,
     report = Report()
     with _one_off_cache(show) as cache:
         plan = _one_off_plan(request, show, hosts, cache)
-        report.turns_cached = sum(key in cache for key in plan.keys)
-        pool = make_executor(jobs or default_jobs())
-        try:
-            failures = synthesize_missing([plan], hosts, cache, pool, report, progress)
-        finally:
-            pool.shutdown()
+        failures = synthesize_missing([plan], hosts, cache, report, progress, jobs)
         problem = _turn_failure(plan, hosts, failures)
         if problem:
             raise SynthesisError(problem)
