@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
@@ -19,17 +20,18 @@ import time
 import uuid
 from collections import Counter
 from contextlib import contextmanager
-from collections.abc import Iterator, Sequence
-from concurrent.futures import Executor, ThreadPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
 from . import __version__
 from .audio import (ENCODING_VERSION, Loudness, Segment, Tags, Timeline, assemble, encode_mp3, measure_loudness,
                     mp3_duration)
-from .cache import TurnCache, turn_key
+from .cache import TurnCache, turn_key, voice_version
 from .check import Problem, check_feed, has_errors
 from .config import (AUTO_ENGINE, CONFIG_NAME, AudioSettings, EpisodeDef, Host, ShowConfig, episode_paths, load_episode, load_show,
                      show_settings)
@@ -38,7 +40,7 @@ from .feed import FeedEpisode, podcast_guid, write_cover, write_feed
 from .fsutil import atomic_write
 from .model import Paper, Script
 from .page import write_page
-from .records import load_podcast_guid, load_records, save_records
+from .records import load_plan_index, load_podcast_guid, load_records, save_plan_index, save_records
 from .script import DEFAULT_FORMAT, Draft, EpisodeInfo, draft_script, notes_transcript, template_environment
 from .sources import load_papers, read_papers
 from .speech import (Pronunciation, apply_pronunciations, auto_cast, get_engine,
@@ -231,6 +233,45 @@ def plan_episode(show: ShowConfig, definition: EpisodeDef, hosts: tuple[Host, Ho
                        length_note=draft.length_note() or "")
 
 
+def _files_digest(paths: Iterable[Path]) -> str:
+    """A hash of these files' names and bytes (a missing file counts as missing, not as an error)."""
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(f"{path}\0".encode())
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"\0missing")
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def _code_digest() -> str:
+    """A hash of papercast's own code and templates: a change to either may change any episode."""
+    package = Path(__file__).parent
+    return _files_digest(path for path in package.rglob("*") if path.suffix in (".py", ".j2"))
+
+
+def show_inputs(show: ShowConfig, hosts: tuple[Host, Host], cover: Path | None) -> str:
+    """A hash of what every episode's plan is made from: code, show settings, voices, templates, pronunciations, cover."""
+    files = [show.root / CONFIG_NAME, *(show.root / name for name in PRONUNCIATION_FILES)]
+    if show.templates_dir.is_dir():
+        files += [path for path in show.templates_dir.rglob("*") if path.is_file()]
+    if cover is not None:
+        files.append(cover)
+    voices = [[dataclasses.asdict(host), voice_version(host.engine, host.voice)] for host in hosts]
+    fingerprint = {"code": _code_digest(), "files": _files_digest(files), "voices": voices, "papercast": __version__}
+    return hashlib.sha256(json.dumps(fingerprint, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def episode_inputs(shared: str, definition: EpisodeDef, wpm: tuple[float, float] | None = None) -> str:
+    """A hash of what one episode's plan is made from: the show's inputs, its definition and its papers' files."""
+    fingerprint = {"show": shared, "definition": dataclasses.asdict(definition), "wpm": wpm,
+                   "files": _files_digest({definition.path, *definition.sources})}
+    return hashlib.sha256(json.dumps(fingerprint, sort_keys=True, default=str).encode()).hexdigest()
+
+
 # --- new papers: episodes for what no episode covers yet ------------------------------------
 
 _STOPWORDS = frozenset("""a an and are as at be between by for from in into is its of on or the their
@@ -289,41 +330,112 @@ def add_new_episodes(show: ShowConfig, definitions: Sequence[EpisodeDef]) -> lis
 
 # --- output: speak, assemble, encode -------------------------------------------------------
 
-def synthesize_missing(plans: Sequence[EpisodePlan], hosts: tuple[Host, Host], cache: TurnCache,
-                       report: Report, progress: Progress, jobs: int | None = None,
-                       executor: Executor | None = None) -> dict[str, str]:
-    """Synthesise every turn not yet in the cache, once each; returns failed keys with reasons.
+def synthesis_order(plans: Sequence[EpisodePlan]) -> list[EpisodePlan]:
+    """The order in which episodes are synthesised: longest first.
 
-    Counts the plans' turns found in the cache into `report`. Uses `executor` when given (and
-    leaves it open), else a pool of `jobs` workers made only if there is something to speak.
+    Each episode is encoded as soon as its last turn is spoken, while later ones are still
+    being synthesised; what is left to encode when synthesis ends is then the short ones.
     """
-    cached = {key for plan in plans for key in plan.keys if key in cache}
-    report.turns_cached += sum(key in cached for plan in plans for key in plan.keys)
-    work: dict[str, TurnJob] = {}
-    for plan in plans:
-        for turn, text, key in zip(plan.script.turns, plan.texts, plan.keys):
-            if key in work or key in cached:
-                continue
-            host = hosts[turn.host]
-            work[key] = TurnJob(key, text, host.engine, host.voice, host.rate, host.pitch, str(cache.folder))
-    progress.begin(turns=len(work), episodes=len(plans))
-    if not work:
+    return sorted(plans, key=lambda plan: sum(len(text) for text in plan.texts), reverse=True)
+
+
+def _turn_order(plans: Sequence[EpisodePlan], jobs: int) -> Iterator[tuple[EpisodePlan, int]]:
+    """(episode, turn index) pairs: the episodes one after another, the last `jobs` of them round-robin.
+
+    The last ones finish synthesis together, so they are encoded side by side on every core
+    rather than one after another on one.
+    """
+    split = max(0, len(plans) - max(1, jobs))
+    for plan in plans[:split]:
+        for index in range(len(plan.keys)):
+            yield plan, index
+    tail = plans[split:]
+    for index in range(max((len(plan.keys) for plan in tail), default=0)):
+        for plan in tail:
+            if index < len(plan.keys):
+                yield plan, index
+
+
+def render_episodes(plans: Sequence[EpisodePlan], hosts: tuple[Host, Host], cache: TurnCache,
+                    produce: Callable[[EpisodePlan], None], report: Report, progress: Progress,
+                    jobs: int | None = None, executor: Executor | None = None) -> dict[str, str]:
+    """Synthesise every turn not yet cached, once each, and `produce` each episode as soon as its turns are.
+
+    Returns the episodes that failed (by id) with the reason: a turn that could not be
+    spoken (named by number, host and section) or the error `produce` raised. Counts turns
+    spoken and found in the cache into `report`. Synthesis runs on `executor` when given
+    (left open), else on a pool of `jobs` worker processes made only if there is something
+    to speak; `produce` runs on up to `jobs` threads (encoding is done by ffmpeg processes).
+    """
+    if not plans:
         return {}
-    pool = executor or make_executor(jobs or default_jobs())
-    failures: dict[str, str] = {}
-    try:
-        futures = {pool.submit(synthesize_turn, job): key for key, job in work.items()}
-        for future in as_completed(futures):
-            try:
-                future.result()
-                report.turns_synthesized += 1
-            except PapercastError as exc:
-                failures[futures[future]] = str(exc)
-            progress.turn_done()
-    finally:
-        if executor is None:
-            pool.shutdown()
-    return failures
+    jobs = jobs or default_jobs()
+    ordered = synthesis_order(plans)
+    waiting: dict[str, set[str]] = {plan.stem: set() for plan in ordered}  # turns each episode still needs
+    work: dict[str, TurnJob] = {}
+    for plan, index in _turn_order(ordered, jobs):
+        key = plan.keys[index]
+        if key in cache:
+            report.turns_cached += 1
+            continue
+        waiting[plan.stem].add(key)
+        if key not in work:
+            host = hosts[plan.script.turns[index].host]
+            work[key] = TurnJob(key, plan.texts[index], host.engine, host.voice, host.rate, host.pitch,
+                                str(cache.folder))
+    progress.begin(turns=len(work), episodes=len(ordered))
+    failed: dict[str, str] = {}
+    turn_errors: dict[str, str] = {}
+    pool = (executor or make_executor(jobs)) if work else None
+    with ThreadPoolExecutor(max_workers=jobs) as encoders:
+        producing: dict[Future[None], EpisodePlan] = {}
+        pending: set[Future[Any]] = set()
+
+        def start(plan: EpisodePlan) -> None:
+            problem = _turn_failure(plan, hosts, turn_errors)
+            if problem:
+                failed[plan.definition.id] = problem
+                progress.episode_done(plan.definition.id, "failed")
+                return
+            future = encoders.submit(produce, plan)
+            producing[future] = plan
+            pending.add(future)
+
+        try:
+            speaking = {pool.submit(synthesize_turn, job): key for key, job in work.items()} if pool else {}
+            pending.update(speaking)
+            for plan in ordered:
+                if not waiting[plan.stem]:
+                    start(plan)
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                pending.difference_update(done)
+                for future in done:
+                    if future in speaking:
+                        key = speaking[future]
+                        try:
+                            future.result()
+                            report.turns_synthesized += 1
+                        except PapercastError as exc:
+                            turn_errors[key] = str(exc)
+                        progress.turn_done()
+                        for plan in ordered:
+                            if key in waiting[plan.stem]:
+                                waiting[plan.stem].discard(key)
+                                if not waiting[plan.stem]:
+                                    start(plan)
+                        continue
+                    plan = producing[future]
+                    try:
+                        future.result()
+                        progress.episode_done(plan.definition.id, "built")
+                    except PapercastError as exc:
+                        failed[plan.definition.id] = str(exc)
+                        progress.episode_done(plan.definition.id, "failed")
+        finally:
+            if pool is not None and executor is None:
+                pool.shutdown()
+    return failed
 
 
 def _segments(plan: EpisodePlan, cache: TurnCache) -> Iterator[Segment]:
@@ -402,6 +514,14 @@ def _remove_stale_files(show: ShowConfig, episodes: Sequence[FeedEpisode]) -> No
             path.unlink()
 
 
+def _unchanged(show: ShowConfig, previous: FeedEpisode | None, known: tuple[str, str] | None, inputs: str) -> bool:
+    """Whether the published episode was made from exactly these inputs and all its files are in place."""
+    if previous is None or known is None or known[0] != inputs:
+        return False
+    files = episode_files(known[1])
+    return previous.audio == files.audio and all((show.feed_dir / name).is_file() for name in files.all())
+
+
 # --- the whole show ------------------------------------------------------------------------
 
 def build_show(root: str | Path = ".", jobs: int | None = None, progress: Progress | None = None,
@@ -441,12 +561,27 @@ def build_show(root: str | Path = ".", jobs: int | None = None, progress: Progre
         progress.note(f"new episode {path.stem} for papers no episode covered")
 
     cover = show.feed_dir / write_cover(show)
+    shared = show_inputs(show, hosts, cover)
+    known_plans = load_plan_index(show.state_dir)
+    plan_index: dict[str, tuple[str, str]] = {}
+    published: dict[str, FeedEpisode] = {}
     env = show_templates(show)
     plans: list[EpisodePlan] = []
     for definition in definitions:
         try:
-            plans.append(plan_episode(show, definition, hosts, cover, records.get(definition.id),
-                                      pronunciations, cache, env))
+            # Pace is measured only when a length is asked for, so ordinary rebuilds stay cheap.
+            wpm = words_per_minute(hosts, cache) if definition.minutes else None
+            inputs = episode_inputs(shared, definition, wpm)
+            previous = records.get(definition.id)
+            if _unchanged(show, previous, known_plans.get(definition.id), inputs):
+                # Made from exactly what made the published episode: nothing to read or write.
+                published[definition.id] = previous
+                plan_index[definition.id] = known_plans[definition.id]
+                report.reused.append(definition.id)
+                progress.episode_done(definition.id, "unchanged")
+                continue
+            plans.append(plan_episode(show, definition, hosts, cover, previous, pronunciations, cache, env))
+            plan_index[definition.id] = (inputs, plans[-1].stem)
             if plans[-1].length_note:
                 progress.note(f"{definition.id}: {plans[-1].length_note}")
         except PapercastError as exc:
@@ -458,33 +593,21 @@ def build_show(root: str | Path = ".", jobs: int | None = None, progress: Progre
     for plan in ready:
         report.reused.append(plan.definition.id)
         progress.episode_done(plan.definition.id, "unchanged")
-    failures = synthesize_missing(to_build, hosts, cache, report, progress, jobs, executor) if to_build else {}
-
     loudness: dict[str, Loudness] = {}
 
-    def encode(plan: EpisodePlan) -> None:
-        problem = _turn_failure(plan, hosts, failures)
-        if problem:
-            raise SynthesisError(problem)
+    def produce(plan: EpisodePlan) -> None:
         timeline, loudness[plan.stem] = produce_episode(plan, show.audio, cache, show.feed_dir / plan.audio)
         write_episode_files(show.feed_dir, plan.stem, plan.script, timeline)
 
-    # Encoding runs ffmpeg, so threads are enough to keep every core busy.
-    with ThreadPoolExecutor(max_workers=max(1, jobs or default_jobs())) as threads:
-        encoding = {threads.submit(encode, plan): plan for plan in to_build}
-        for future in as_completed(encoding):
-            plan = encoding[future]
-            try:
-                future.result()
-                report.built.append(plan.definition.id)
-                ready.append(plan)
-                progress.episode_done(plan.definition.id, "built")
-            except PapercastError as exc:
-                report.failed.append((plan.definition.id, str(exc)))
-                progress.episode_done(plan.definition.id, "failed")
+    failed = render_episodes(to_build, hosts, cache, produce, report, progress, jobs, executor)
+    for plan in to_build:
+        if plan.definition.id in failed:
+            report.failed.append((plan.definition.id, failed[plan.definition.id]))
+        else:
+            report.built.append(plan.definition.id)
+            ready.append(plan)
     report.built.sort()
 
-    published: dict[str, FeedEpisode] = {}
     for plan in ready:
         published[plan.definition.id] = feed_record(plan, show, records.get(plan.definition.id),
                                                     loudness.get(plan.stem))
@@ -498,6 +621,7 @@ def build_show(root: str | Path = ".", jobs: int | None = None, progress: Progre
     write_feed(show, episodes, guid=guid)
     write_page(show, episodes)
     save_records(show.state_dir, {**records, **published}, podcast_guid=guid)
+    save_plan_index(show.state_dir, {key: value for key, value in plan_index.items() if key in published})
     _remove_stale_files(show, episodes)
     report.problems = check_feed(show.feed_dir, show.base_url)  # last: judges the folder as published
     report.seconds = time.monotonic() - started
@@ -554,11 +678,12 @@ def make_episode(request: OneOff, output: Path, show_root: Path | None = None,
     report = Report()
     with _one_off_cache(show) as cache:
         plan = _one_off_plan(request, show, hosts, cache)
-        failures = synthesize_missing([plan], hosts, cache, report, progress, jobs)
-        problem = _turn_failure(plan, hosts, failures)
-        if problem:
-            raise SynthesisError(problem)
-        produce_episode(plan, show.audio, cache, output.resolve())  # one file: chapters inside, no sidecars
+        def produce(plan: EpisodePlan) -> None:
+            produce_episode(plan, show.audio, cache, output.resolve())  # one file: chapters inside, no sidecars
+
+        failed = render_episodes([plan], hosts, cache, produce, report, progress, jobs)
+        if failed:
+            raise SynthesisError(failed[plan.definition.id])
     report.built.append(str(output))
     report.seconds = time.monotonic() - started
     return report

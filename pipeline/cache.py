@@ -15,7 +15,8 @@ from .speech import Audio, get_engine
 
 
 @functools.lru_cache(maxsize=None)
-def _voice_version(engine: str, voice: str) -> str:
+def voice_version(engine: str, voice: str) -> str:
+    """The version of an engine's voice (package and model), remembered for the life of the process."""
     # Package metadata (and a model file's hash) is slow to read; a build asks once per turn.
     return get_engine(engine).voice_version(voice)
 
@@ -24,7 +25,7 @@ def turn_key(text: str, host: Host) -> str:
     """A hash of everything that shapes a turn's audio: text, engine, voice and their versions, rate, pitch."""
     fingerprint = {
         "text": text, "engine": host.engine, "voice": host.voice, "rate": host.rate, "pitch": host.pitch,
-        "engine_version": _voice_version(host.engine, host.voice),
+        "engine_version": voice_version(host.engine, host.voice),
     }
     return hashlib.sha256(json.dumps(fingerprint, sort_keys=True).encode()).hexdigest()
 

@@ -14,6 +14,7 @@ from .fsutil import write_if_changed
 from .model import Author, Paper
 
 RECORDS_NAME = "published.json"
+PLANS_NAME = "plans.json"
 
 
 def _to_json(episode: FeedEpisode) -> dict[str, Any]:
@@ -65,3 +66,18 @@ def save_records(state_dir: Path, episodes: dict[str, FeedEpisode], podcast_guid
     data: dict[str, Any] = {"podcast_guid": podcast_guid} if podcast_guid else {}
     data["episodes"] = {key: _to_json(ep) for key, ep in sorted(episodes.items())}
     write_if_changed(state_dir / RECORDS_NAME, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def load_plan_index(state_dir: Path) -> dict[str, tuple[str, str]]:
+    """Each episode's last plan, by id: a hash of everything it was made from, and its file stem."""
+    try:
+        raw = json.loads((state_dir / PLANS_NAME).read_text(encoding="utf-8"))
+        return {key: (value["inputs"], value["stem"]) for key, value in raw.items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}  # only a shortcut: without it every episode is planned again
+
+
+def save_plan_index(state_dir: Path, index: dict[str, tuple[str, str]]) -> None:
+    """Remember each episode's plan inputs and stem (atomically; unchanged, not rewritten)."""
+    data = {key: {"inputs": inputs, "stem": stem} for key, (inputs, stem) in sorted(index.items())}
+    write_if_changed(state_dir / PLANS_NAME, json.dumps(data, indent=2) + "\n")

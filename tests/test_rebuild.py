@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from pipeline import speech
-from pipeline.build import build_show, plan_episode, resolve_hosts
+from pipeline import build, speech
+from pipeline.build import (Progress, Report, _turn_order, build_show, plan_episode, render_episodes, resolve_hosts,
+                            synthesis_order)
+from pipeline.cache import TurnCache
 from pipeline.config import load_episode, load_show
 from pipeline.errors import SynthesisError
 from pipeline.records import load_records
@@ -59,6 +64,95 @@ def test_inline_and_custom_executors_give_the_same_episode(show_dir: Path):
         again = build_show(show_dir, executor=pool)
     assert again.reused == ["01-first", "02-second"]
     assert sorted(p.name for p in (show_dir / "feed" / "episodes").glob("*.mp3")) == names
+
+
+def test_a_second_build_plans_nothing_until_an_input_changes(show_dir: Path, monkeypatch: pytest.MonkeyPatch):
+    first = build_show(show_dir, jobs=2)
+    assert first.failed == []
+    files = _feed_files(show_dir)
+    planned: list[str] = []
+    real_plan_episode = build.plan_episode
+
+    def counting_plan_episode(show, definition, *args: Any, **kwargs: Any):
+        planned.append(definition.id)
+        return real_plan_episode(show, definition, *args, **kwargs)
+
+    monkeypatch.setattr(build, "plan_episode", counting_plan_episode)
+    again = build_show(show_dir, jobs=2)
+    assert planned == [] and again.reused == ["01-first", "02-second"] and again.built == []
+    assert _feed_files(show_dir) == files
+    # A show template is an input of every episode: both are planned again (and, as the
+    # template leaves their words alone, found unchanged without synthesis or encoding).
+    templates = show_dir / "templates"
+    templates.mkdir()
+    (templates / "unused.j2").write_text("{# not used by any episode #}\n")
+    third = build_show(show_dir, jobs=2)
+    assert sorted(planned) == ["01-first", "02-second"]
+    assert third.built == [] and third.turns_synthesized == 0 and _feed_files(show_dir) == files
+    # A deleted episode file is noticed without planning: the episode is built again.
+    planned.clear()
+    mp3 = next((show_dir / "feed" / "episodes").glob("01-first-*.mp3"))
+    mp3.unlink()
+    fourth = build_show(show_dir, jobs=2)
+    assert planned == ["01-first"] and fourth.built == ["01-first"] and mp3.is_file()
+
+
+def test_turn_order_interleaves_the_last_episodes_so_they_finish_together(show_dir: Path):
+    show = load_show(show_dir)
+    hosts = resolve_hosts(show.hosts)
+    plans = [plan_episode(show, load_episode(show_dir / "episodes" / f"{name}.toml", show_dir), hosts, None, None, {})
+             for name in ("01-first", "02-second")]
+    ordered = synthesis_order(plans)
+    assert [sum(map(len, p.texts)) for p in ordered] == sorted((sum(map(len, p.texts)) for p in plans), reverse=True)
+    one_core = [(plan.stem, index) for plan, index in _turn_order(ordered, 1)]
+    longest, other = ordered
+    assert one_core[:len(longest.keys)] == [(longest.stem, i) for i in range(len(longest.keys))]
+    two_cores = [(plan.stem, index) for plan, index in _turn_order(ordered, 2)]
+    assert sorted(two_cores) == sorted(one_core)
+    assert two_cores[:4] == [(longest.stem, 0), (other.stem, 0), (longest.stem, 1), (other.stem, 1)]
+
+
+class GatedExecutor(Executor):
+    """Runs turns one at a time in a thread; turns in `gated` wait until `gate` is set."""
+
+    def __init__(self, gate: threading.Event, gated: set[str]) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=1)
+        self.gate, self.gated = gate, gated
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        def run() -> Any:
+            if args[0].key in self.gated and not self.gate.wait(timeout=60):
+                raise SynthesisError("the first episode was not encoded while these turns waited")
+            return fn(*args, **kwargs)
+        return self.pool.submit(run)
+
+    def shutdown(self, wait: bool = True, **kwargs: Any) -> None:
+        self.pool.shutdown(wait=wait)
+
+
+def test_an_episode_is_encoded_while_later_turns_are_still_synthesised(show_dir: Path, tmp_path: Path):
+    show = load_show(show_dir)
+    hosts = resolve_hosts(show.hosts)
+    plans = synthesis_order([plan_episode(show, load_episode(path, show_dir), hosts, None, None, {})
+                             for path in sorted((show_dir / "episodes").glob("*.toml"))])
+    first, second = plans
+    gate = threading.Event()
+    produced: list[str] = []
+
+    def produce(plan) -> None:
+        produced.append(plan.stem)
+        if plan is first:
+            gate.set()  # only now may the second episode's own turns be spoken
+
+    executor = GatedExecutor(gate, set(second.keys) - set(first.keys))
+    report = Report()
+    try:
+        failed = render_episodes(plans, hosts, TurnCache(tmp_path / "turns"), produce, report, Progress(),
+                                 jobs=1, executor=executor)
+    finally:
+        executor.shutdown()
+    assert failed == {} and produced == [first.stem, second.stem]
+    assert report.turns_synthesized == len(set(first.keys) | set(second.keys))
 
 
 def test_new_papers_get_a_new_episode(show_dir: Path):
