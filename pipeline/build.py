@@ -21,7 +21,7 @@ import uuid
 from collections import Counter
 from contextlib import contextmanager
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -418,6 +418,8 @@ def render_episodes(plans: Sequence[EpisodePlan], hosts: tuple[Host, Host], cach
                             report.turns_synthesized += 1
                         except PapercastError as exc:
                             turn_errors[key] = str(exc)
+                        except BrokenExecutor as exc:  # a worker died (a crash in an engine's native code)
+                            turn_errors[key] = f"a synthesis worker stopped: {exc}"
                         progress.turn_done()
                         for plan in ordered:
                             if key in waiting[plan.stem]:

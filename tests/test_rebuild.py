@@ -220,3 +220,23 @@ def test_a_failing_turn_fails_only_its_episode(show_dir: Path, flaky_engine):
     assert report.exit_code == 1
     feed = (show_dir / "feed" / "feed.xml").read_text()
     assert "<title>First</title>" in feed and "<title>Second</title>" not in feed
+
+
+class DeadPool(Executor):
+    """An executor whose worker died: every job fails as a broken process pool's do."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        from concurrent.futures.process import BrokenProcessPool
+
+        future: Future[Any] = Future()
+        future.set_exception(BrokenProcessPool("a child process terminated abruptly"))
+        return future
+
+
+def test_a_dead_worker_fails_the_episodes_with_a_reason_not_a_traceback(show_dir: Path):
+    report = build_show(show_dir, executor=DeadPool())
+    assert report.built == [] and report.exit_code == 1
+    assert sorted(episode for episode, _ in report.failed) == ["01-first", "02-second"]
+    assert all("a synthesis worker stopped: a child process terminated abruptly" in reason
+               for _, reason in report.failed)
+
