@@ -33,11 +33,11 @@ from .audio import (ENCODING_VERSION, Loudness, Segment, Tags, Timeline, assembl
                     mp3_duration)
 from .cache import TurnCache, turn_key, voice_version
 from .check import Problem, check_feed, has_errors
-from .config import (AUTO_ENGINE, CONFIG_NAME, AudioSettings, EpisodeDef, Host, ShowConfig, episode_paths, load_episode, load_show,
-                     show_settings)
+from .config import (AUTO_ENGINE, CONFIG_NAME, AudioSettings, EpisodeDef, Host, ShowConfig, episode_paths, load_episode,
+                     load_show, lock_path, show_settings)
 from .errors import ConfigError, PapercastError, SynthesisError
 from .feed import FeedEpisode, podcast_guid, write_cover, write_feed
-from .fsutil import atomic_write
+from .fsutil import atomic_write, exclusive
 from .model import Paper, Script
 from .page import write_page
 from .records import load_plan_index, load_podcast_guid, load_records, save_plan_index, save_records
@@ -536,6 +536,13 @@ def build_show(root: str | Path = ".", jobs: int | None = None, progress: Progre
     started = time.monotonic()
     progress = progress or Progress()
     show = load_show(root)
+    # A scheduled build and one started by hand, or an `add`, must not write the same files at once.
+    with exclusive(lock_path(show.root), lambda: progress.note("waiting for another papercast run in this show")):
+        return _build(show, started, jobs, progress, executor)
+
+
+def _build(show: ShowConfig, started: float, jobs: int | None, progress: Progress, executor: Executor | None) -> Report:
+    """build_show, holding the show's lock."""
     report = Report()
     hosts, notices = cast(show.hosts)
     for notice in notices:

@@ -17,6 +17,7 @@ else:  # pragma: no cover - exercised only on Python 3.10
 from .errors import ConfigError
 
 CONFIG_NAME = "papercast.toml"
+STATE_DIR_NAME = ".papercast"
 
 # Apple Podcasts' top-level categories; a wrong one makes Apple reject the feed.
 APPLE_CATEGORIES = frozenset({
@@ -99,7 +100,7 @@ class ShowConfig:
     @property
     def state_dir(self) -> Path:
         """Where builds keep their cache and records; never published."""
-        return self.root / ".papercast"
+        return self.root / STATE_DIR_NAME
 
     def url_for(self, relative: str) -> str:
         """The public URL of a file under `feed/`."""
@@ -119,6 +120,11 @@ class EpisodeDef:
     date: dt.date | None
     format: str | None = None
     minutes: float | None = None
+
+
+def lock_path(root: Path) -> Path:
+    """The file a run holds while it writes to the show in `root` (a build, an `add`)."""
+    return Path(root) / STATE_DIR_NAME / "lock"
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

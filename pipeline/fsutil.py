@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on POSIX: runs are not locked against each other
+    fcntl = None  # type: ignore[assignment]
 
 from .errors import PapercastError
 
@@ -44,3 +51,21 @@ def write_if_changed(path: Path, data: bytes | str, error: type[PapercastError] 
         raise error(f"cannot read {path}: {exc.strerror or exc}") from None
     atomic_write(path, payload, error)
     return True
+
+
+@contextmanager
+def exclusive(lock_path: Path, waiting: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold an exclusive lock on `lock_path` for the block, waiting (after calling `waiting`) while another run holds it.
+
+    The lock goes with the process, so one that is killed never leaves a show locked.
+    """
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a") as handle:
+        if fcntl is not None:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if waiting is not None:
+                    waiting()
+                fcntl.flock(handle, fcntl.LOCK_EX)
+        yield

@@ -35,9 +35,10 @@ from pathlib import Path
 
 import yaml
 
+from .config import lock_path
 from .errors import PapercastError, SourceError
 from .fields import ascii_word, clean, title_key, unique_key
-from .fsutil import write_if_changed
+from .fsutil import exclusive, write_if_changed
 from .model import Author, Paper
 from .sources import PAPER_SUFFIXES, NoPapersError, SourceRead, read_papers, read_source
 
@@ -321,6 +322,12 @@ def add_papers(show_root: Path, files: Sequence[Path], format: str | None = None
     applies to every file; by default each file's format is detected from its content.
     """
     _check_show(show_root)
+    with exclusive(lock_path(show_root)):  # a build or another `add` reads or writes the list
+        return _add_papers(show_root, files, format, strict)
+
+
+def _add_papers(show_root: Path, files: Sequence[Path], format: str | None, strict: bool) -> AddReport:
+    """add_papers, holding the show's lock."""
     store = store_path(show_root)
     current = _read_store(store)
     notes: list[str] = []

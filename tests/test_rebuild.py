@@ -240,3 +240,36 @@ def test_a_dead_worker_fails_the_episodes_with_a_reason_not_a_traceback(show_dir
     assert all("a synthesis worker stopped: a child process terminated abruptly" in reason
                for _, reason in report.failed)
 
+
+def test_a_build_waits_while_another_run_writes_to_the_show(show_dir: Path):
+    from pipeline.config import lock_path
+    from pipeline.fsutil import exclusive
+    from pipeline.readinglist import add_papers, store_path
+
+    notes: list[str] = []
+
+    class Notes(Progress):
+        def note(self, message: str) -> None:
+            notes.append(message)
+
+    results: list[Report] = []
+    with exclusive(lock_path(show_dir)):  # as a scheduled build or an `add` would hold it
+        waiting = threading.Thread(target=lambda: results.append(build_show(show_dir, jobs=1, progress=Notes())))
+        waiting.start()
+        waiting.join(timeout=3)
+        assert waiting.is_alive() and results == []  # it waits rather than writing alongside
+        assert notes == ["waiting for another papercast run in this show"]
+    waiting.join(timeout=300)
+    assert not waiting.is_alive() and results[0].failed == [] and results[0].built == ["01-first", "02-second"]
+    # `add` takes the same lock.
+    extra = show_dir / "extra.yaml"
+    extra.write_text("papers:\n  - key: a2026\n    title: A paper\n    authors: ['A, Bo']\n    date: 2026\n"
+                     "    finding: Something.\n")
+    adding = threading.Thread(target=lambda: add_papers(show_dir, [extra]))
+    with exclusive(lock_path(show_dir)):
+        adding.start()
+        adding.join(timeout=2)
+        assert adding.is_alive()
+    adding.join(timeout=60)
+    assert not adding.is_alive() and "a2026" in store_path(show_dir).read_text()
+
