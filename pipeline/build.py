@@ -226,11 +226,16 @@ def plan_episode(show: ShowConfig, definition: EpisodeDef, hosts: tuple[Host, Ho
         "sidecars": sidecar_inputs(script),
         "papercast": __version__,
     }
-    digest = hashlib.sha256(json.dumps(fingerprint, sort_keys=True).encode()).hexdigest()
+    digest = _digest(fingerprint)
     # The hash is in the file name: changed audio gets a new URL, so apps fetch it again.
     return EpisodePlan(definition=definition, papers=tuple(papers), script=script, keys=keys,
                        tags=tags, published=published, stem=f"{definition.id}-{digest[:10]}", texts=texts,
                        length_note=draft.length_note() or "")
+
+
+def _digest(fingerprint: object) -> str:
+    """A hash of a JSON-able fingerprint (paths and dates as text), the same for equal content."""
+    return hashlib.sha256(json.dumps(fingerprint, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _files_digest(paths: Iterable[Path]) -> str:
@@ -261,15 +266,17 @@ def show_inputs(show: ShowConfig, hosts: tuple[Host, Host], cover: Path | None) 
     if cover is not None:
         files.append(cover)
     voices = [[dataclasses.asdict(host), voice_version(host.engine, host.voice)] for host in hosts]
-    fingerprint = {"code": _code_digest(), "files": _files_digest(files), "voices": voices, "papercast": __version__}
-    return hashlib.sha256(json.dumps(fingerprint, sort_keys=True, default=str).encode()).hexdigest()
+    return _digest({"code": _code_digest(), "files": _files_digest(files), "voices": voices, "papercast": __version__})
 
 
-def episode_inputs(shared: str, definition: EpisodeDef, wpm: tuple[float, float] | None = None) -> str:
-    """A hash of what one episode's plan is made from: the show's inputs, its definition and its papers' files."""
-    fingerprint = {"show": shared, "definition": dataclasses.asdict(definition), "wpm": wpm,
-                   "files": _files_digest({definition.path, *definition.sources})}
-    return hashlib.sha256(json.dumps(fingerprint, sort_keys=True, default=str).encode()).hexdigest()
+def episode_inputs(shared: str, definition: EpisodeDef) -> str:
+    """A hash of what one episode's plan is made from: the show's inputs, its definition and its papers' files.
+
+    The hosts' measured pace (for an episode with a length) needs no place of its own: it is
+    measured from the hosts' voices, which the show's inputs name with their versions.
+    """
+    return _digest({"show": shared, "definition": dataclasses.asdict(definition),
+                    "files": _files_digest({definition.path, *definition.sources})})
 
 
 # --- new papers: episodes for what no episode covers yet ------------------------------------
@@ -578,9 +585,7 @@ def _build(show: ShowConfig, started: float, jobs: int | None, progress: Progres
     plans: list[EpisodePlan] = []
     for definition in definitions:
         try:
-            # Pace is measured only when a length is asked for, so ordinary rebuilds stay cheap.
-            wpm = words_per_minute(hosts, cache) if definition.minutes else None
-            inputs = episode_inputs(shared, definition, wpm)
+            inputs = episode_inputs(shared, definition)
             previous = records.get(definition.id)
             if _unchanged(show, previous, known_plans.get(definition.id), inputs):
                 # Made from exactly what made the published episode: nothing to read or write.
@@ -687,6 +692,7 @@ def make_episode(request: OneOff, output: Path, show_root: Path | None = None,
     report = Report()
     with _one_off_cache(show) as cache:
         plan = _one_off_plan(request, show, hosts, cache)
+
         def produce(plan: EpisodePlan) -> None:
             produce_episode(plan, show.audio, cache, output.resolve())  # one file: chapters inside, no sidecars
 
