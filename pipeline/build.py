@@ -29,25 +29,25 @@ from typing import Any
 import jinja2
 
 from . import __version__
-from .audio import (ENCODING_VERSION, Loudness, Segment, Tags, Timeline, assemble, encode_mp3, measure_loudness,
+from .audio.assemble import (ENCODING_VERSION, Loudness, Segment, Tags, Timeline, assemble, encode_mp3, measure_loudness,
                     mp3_duration)
-from .cache import TurnCache, turn_key, voice_version
-from .check import Problem, check_feed, has_errors
+from .speech.cache import TurnCache, turn_key, voice_version
+from .publish.check import Problem, check_feed, has_errors
 from .config import (AUTO_ENGINE, CONFIG_NAME, AudioSettings, EpisodeDef, Host, ShowConfig, episode_paths, load_episode,
                      load_show, lock_path, show_settings)
 from .errors import ConfigError, PapercastError, SynthesisError
-from .feed import FeedEpisode, podcast_guid, write_cover, write_feed
+from .publish.feed import FeedEpisode, podcast_guid, write_cover, write_feed
 from .fsutil import atomic_write, exclusive
 from .model import Paper, Script
-from .page import write_page
-from .records import load_plan_index, load_podcast_guid, load_records, save_plan_index, save_records
-from .script import DEFAULT_FORMAT, Draft, EpisodeInfo, draft_script, notes_transcript, template_environment
-from .sources import load_papers, read_papers
-from .speech import (Pronunciation, apply_pronunciations, auto_cast, get_engine,
+from .publish.page import write_page
+from .publish.records import load_plan_index, load_podcast_guid, load_records, save_plan_index, save_records
+from .script.writer import DEFAULT_FORMAT, Draft, EpisodeInfo, draft_script, notes_transcript, template_environment
+from .sources.registry import load_papers, read_papers
+from .speech.engine import (Pronunciation, apply_pronunciations, auto_cast, get_engine,
                      parse_pronunciations, speak)
-from .spoken import SpokenForm, read_pronunciation_file
-from .timeline import EPISODE_DIR, EpisodeFiles, chapters, episode_files, sidecar_inputs, write_episode_files
-from .workers import TurnJob, default_jobs, make_executor, synthesize_turn
+from .script.spoken import SpokenForm, read_pronunciation_file
+from .publish.sidecars import EPISODE_DIR, EpisodeFiles, chapters, episode_files, sidecar_inputs, write_episode_files
+from .speech.workers import TurnJob, default_jobs, make_executor, synthesize_turn
 
 PRONUNCIATION_FILES = ("pronunciations.toml", "pronunciations.yaml", "pronunciations.yml")
 

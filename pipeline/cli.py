@@ -10,12 +10,12 @@ import click
 
 from . import __version__
 from .build import OneOff, Progress, Report, build_show, make_episode, one_off_script
-from .check import check_feed, has_errors, summary
+from .publish.check import check_feed, has_errors, summary
 from .config import CONFIG_NAME, load_show
 from .errors import PapercastError
-from .readinglist import add_papers, list_papers, paper_lines
-from .sources import FORMATS
-from .speech import auto_cast, engine_names, get_engine
+from .sources.readinglist import add_papers, list_papers, paper_lines
+from .sources.registry import FORMATS
+from .speech.engine import auto_cast, engine_names, get_engine
 
 
 class _Group(click.Group):
@@ -301,7 +301,7 @@ def serve(show_root: Path, host: str, port: int, quiet: bool) -> None:
     Example:
         papercast serve --host 0.0.0.0 --port 8000
     """
-    from .serve import serve as run_server
+    from .publish.serve import serve as run_server
 
     feed = (show_root / "feed").resolve()
     if not (feed / "feed.xml").is_file():

@@ -267,7 +267,7 @@ def load_show(root: str | Path = ".") -> ShowConfig:
     listed = papers_data.get("reading_list") if isinstance(papers_data, dict) else None
     if listed is None:
         # By default every paper file in papers/ is the reading list.
-        from .sources import PAPER_SUFFIXES  # here: reading config should not load the parsers
+        from .sources.registry import PAPER_SUFFIXES  # here: reading config should not load the parsers
 
         reading_list = tuple(sorted(p for p in (root / "papers").glob("*") if p.suffix.lower() in PAPER_SUFFIXES))
     elif isinstance(listed, list) and all(isinstance(x, str) for x in listed):

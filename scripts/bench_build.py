@@ -31,10 +31,10 @@ sys.path.insert(0, str(REPO))
 
 from pipeline.build import (add_new_episodes, plan_episode, produce_episode, pronunciation_table,  # noqa: E402
                             resolve_hosts)
-from pipeline.cache import TurnCache  # noqa: E402
+from pipeline.speech.cache import TurnCache  # noqa: E402
 from pipeline.config import episode_paths, load_episode, load_show  # noqa: E402
-from pipeline.speech import speak  # noqa: E402
-from pipeline.workers import default_jobs  # noqa: E402
+from pipeline.speech.engine import speak  # noqa: E402
+from pipeline.speech.workers import default_jobs  # noqa: E402
 
 WORDS = ("microbiome probiotic migraine dysbiosis serotonin inflammation cytokine barrier diet "
          "fibre butyrate vagus trigeminal headache aura bacteria metabolite permeability immune "
@@ -182,13 +182,13 @@ def _encoding_cost_here(root: Path) -> tuple[float, float]:
 
 
 def newest_episode_seconds(root: Path, names_before: set[str]) -> float:
-    from pipeline.audio import mp3_duration
+    from pipeline.audio.assemble import mp3_duration
 
     return sum(mp3_duration(p) for p in (root / "feed" / "episodes").glob("*.mp3") if p.name not in names_before)
 
 
 def total_audio_seconds(root: Path) -> float:
-    from pipeline.audio import mp3_duration
+    from pipeline.audio.assemble import mp3_duration
 
     return sum(mp3_duration(p) for p in (root / "feed" / "episodes").glob("*.mp3"))
 

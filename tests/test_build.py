@@ -12,9 +12,9 @@ import pytest
 from pydub import AudioSegment
 from pydub.silence import detect_silence
 
-from pipeline.audio import mp3_duration
+from pipeline.audio.assemble import mp3_duration
 from pipeline.build import build_show
-from pipeline.records import load_records
+from pipeline.publish.records import load_records
 from pipeline.config import load_show
 from pipeline.errors import ConfigError
 from tests.conftest import make_show
@@ -142,7 +142,7 @@ def test_a_client_subscribes_over_http_and_downloads_everything(built):
     import threading
     import urllib.request
 
-    from pipeline.serve import make_server
+    from pipeline.publish.serve import make_server
 
     root, _ = built
     server = make_server(root / "feed", "127.0.0.1", 0, quiet=True)

@@ -19,10 +19,10 @@ from lxml import etree
 from mutagen.mp3 import MP3
 from PIL import Image
 
-from pipeline.check import (APPLE_SUBCATEGORIES, ATOM, ITUNES, PODCAST, check_feed, has_errors,
+from pipeline.publish.check import (APPLE_SUBCATEGORIES, ATOM, ITUNES, PODCAST, check_feed, has_errors,
                             parse_chapters, parse_json_transcript, parse_srt, parse_vtt, summary)
 from pipeline.config import APPLE_CATEGORIES, AudioSettings, Host, ShowConfig
-from pipeline.feed import FeedEpisode, write_feed
+from pipeline.publish.feed import FeedEpisode, write_feed
 from pipeline.model import Author, Paper
 
 BASE = "http://127.0.0.1:8765/gut/"
@@ -116,7 +116,7 @@ def make_show(root: Path) -> ShowConfig:
 
 def make_good_feed(root: Path) -> tuple[ShowConfig, list[FeedEpisode]]:
     """A complete show in `root/feed`: two real MP3s, their transcripts and chapters, feed and page."""
-    from pipeline.page import write_page  # the channel <link> names the page
+    from pipeline.publish.page import write_page  # the channel <link> names the page
 
     show = make_show(root)
     folder = show.feed_dir / "episodes"

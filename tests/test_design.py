@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline import design
-from pipeline.design import Design, clauses, classify, classify_text, own_clauses
-from pipeline.sources import load_papers
+from pipeline.script import design
+from pipeline.script.design import Design, clauses, classify, classify_text, own_clauses
+from pipeline.sources.registry import load_papers
 
 from .conftest import DEMO_BIB
 

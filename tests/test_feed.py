@@ -16,7 +16,7 @@ from PIL import Image
 
 from pipeline.config import AudioSettings, Host, ShowConfig
 from pipeline.errors import FeedError
-from pipeline.feed import (PODCAST_NS, PODCAST_NS_LEGACY, FeedEpisode, _generated_cover, podcast_guid,
+from pipeline.publish.feed import (PODCAST_NS, PODCAST_NS_LEGACY, FeedEpisode, _generated_cover, podcast_guid,
                            show_notes_html, write_cover, write_feed)
 from pipeline.model import Author, Paper
 

@@ -19,9 +19,9 @@ import pytest
 from lxml import html as lxml_html
 from mutagen.mp3 import MP3
 
-from pipeline.feed import FeedEpisode
-from pipeline.page import render_page, write_page
-from pipeline.serve import make_server
+from pipeline.publish.feed import FeedEpisode
+from pipeline.publish.page import render_page, write_page
+from pipeline.publish.serve import make_server
 
 from .test_check import E1, E2, EPISODES, PAPER, make_good_feed
 

@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.errors import PapercastError, SourceError
-from pipeline.fields import clean
+from pipeline.sources.fields import clean
 from pipeline.model import Author, Paper
-from pipeline.readinglist import (STORE, Conflict, add_papers, dump_papers, list_papers, merge_papers, paper_lines,
+from pipeline.sources.readinglist import (STORE, Conflict, add_papers, dump_papers, list_papers, merge_papers, paper_lines,
                                   same_paper)
-from pipeline.sources import load_papers, parse_source, read_papers, read_source
+from pipeline.sources.registry import load_papers, parse_source, read_papers, read_source
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "sources"
 BIB, RIS, CSL, POST, WEB = (FIXTURES / name for name in (

@@ -11,14 +11,15 @@ from typing import Any
 
 import pytest
 
-from pipeline import build, speech
+from pipeline import build
+from pipeline.speech import engine as speech
 from pipeline.build import (Progress, Report, _turn_order, build_show, plan_episode, render_episodes, resolve_hosts,
                             synthesis_order)
-from pipeline.cache import TurnCache
+from pipeline.speech.cache import TurnCache
 from pipeline.config import load_episode, load_show
 from pipeline.errors import SynthesisError
-from pipeline.records import load_records
-from pipeline.speech import Audio, Engine, Voice
+from pipeline.publish.records import load_records
+from pipeline.speech.engine import Audio, Engine, Voice
 
 
 def _feed_files(root: Path) -> dict[str, bytes]:
@@ -244,7 +245,7 @@ def test_a_dead_worker_fails_the_episodes_with_a_reason_not_a_traceback(show_dir
 def test_a_build_waits_while_another_run_writes_to_the_show(show_dir: Path):
     from pipeline.config import lock_path
     from pipeline.fsutil import exclusive
-    from pipeline.readinglist import add_papers, store_path
+    from pipeline.sources.readinglist import add_papers, store_path
 
     notes: list[str] = []
 

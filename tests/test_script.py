@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import views
+from pipeline.script import views
 from pipeline.errors import TemplateError
 from pipeline.model import Paper, Script, Section, Turn
-from pipeline.script import (
+from pipeline.script.writer import (
     PACKAGE_TEMPLATES,
     EpisodeInfo,
     Picker,
@@ -26,9 +26,9 @@ from pipeline.script import (
     template_environment,
     write_script,
 )
-from pipeline.sources import load_papers
-from pipeline.spoken import SpokenForm, say_year
-from pipeline.themes import fold, link, shared_terms, topic_words
+from pipeline.sources.registry import load_papers
+from pipeline.script.spoken import SpokenForm, say_year
+from pipeline.script.themes import fold, link, shared_terms, topic_words
 
 from .conftest import DEMO_BIB, REPO
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import serve as serve_module
+from pipeline.publish import serve as serve_module
 from pipeline.errors import PapercastError
-from pipeline.serve import make_server, serve
+from pipeline.publish.serve import make_server, serve
 
 AUDIO = bytes(range(256)) * 4  # 1024 bytes, every offset distinguishable
 BIG = os.urandom(300_000)  # spans many sendfile/send chunks

@@ -20,9 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.errors import SourceError
-from pipeline.fields import MAX_FINDING, author_list, is_doi, normalise_doi, parse_date, person, strip_markup
+from pipeline.sources.fields import MAX_FINDING, author_list, is_doi, normalise_doi, parse_date, person, strip_markup
 from pipeline.model import Author, Paper
-from pipeline.sources import (FORMATS, detect_format, load_papers, parse_source, read_papers, read_source,
+from pipeline.sources.registry import (FORMATS, detect_format, load_papers, parse_source, read_papers, read_source,
                               select_papers)
 
 DEMO = Path(__file__).resolve().parents[1] / "papers" / "migraine-gut.bib"

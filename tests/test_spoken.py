@@ -10,7 +10,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.errors import PapercastError
-from pipeline.spoken import (
+from pipeline.script.spoken import (
     DEFAULT_ABBREVIATIONS,
     SpokenForm,
     load_pronunciations,

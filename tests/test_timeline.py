@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.audio import LEAD_IN_MS, Segment, Span, Timeline, assemble
+from pipeline.audio.assemble import LEAD_IN_MS, Segment, Span, Timeline, assemble
 from pipeline.config import AudioSettings
 from pipeline.errors import AudioError
 from pipeline.model import Script, Section, Turn
-from pipeline.speech import Audio
-from pipeline.timeline import (CUE_SECONDS, LINE_CHARS, chapters, chapters_json, cues, episode_files, srt,
+from pipeline.speech.engine import Audio
+from pipeline.publish.sidecars import (CUE_SECONDS, LINE_CHARS, chapters, chapters_json, cues, episode_files, srt,
                                transcript_json, webvtt, write_episode_files)
 
 SETTINGS = AudioSettings(turn_pause_ms=300, section_pause_ms=700)

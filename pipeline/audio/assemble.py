@@ -16,9 +16,9 @@ from mutagen.id3 import APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TPE
 from mutagen.mp3 import MP3, HeaderNotFoundError
 from pydub import AudioSegment
 
-from .config import AudioSettings
-from .errors import AudioError
-from .speech import Audio
+from ..config import AudioSettings
+from ..errors import AudioError
+from ..speech.engine import Audio
 
 # Every turn is brought to this loudness so both hosts, and engines that speak at
 # different levels, sound equally loud; the peak limit keeps loud turns from clipping.

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .cache import TurnCache
-from .speech import speak
+from .engine import speak
 
 
 @dataclass(frozen=True)

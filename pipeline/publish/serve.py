@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
-from .errors import PapercastError
+from ..errors import PapercastError
 
 # Set here rather than taken from `mimetypes`, whose answers depend on the platform's database.
 _TYPES = {

@@ -16,8 +16,8 @@ import weakref
 from importlib import metadata
 from pathlib import Path
 
-from ..errors import SynthesisError
-from ..speech import Audio, Engine, Voice
+from ...errors import SynthesisError
+from ..engine import Audio, Engine, Voice
 
 # Sentence ends: espeak is given one sentence at a time, because pyttsx3 2.99 has been
 # seen to drop the first of several sentences and to return before a long file exists.

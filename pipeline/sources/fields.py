@@ -18,8 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .errors import SourceError
-from .model import Author, Paper
+from ..errors import SourceError
+from ..model import Author, Paper
 
 # A title longer than this is almost always several fields or papers run together.
 MAX_TITLE = 500

@@ -20,10 +20,10 @@ from feedgen.ext.podcast_entry import PodcastEntryExtension
 from feedgen.util import xml_elem
 from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
 
-from .config import ShowConfig
-from .errors import FeedError
-from .fsutil import write_if_changed
-from .model import Paper
+from ..config import ShowConfig
+from ..errors import FeedError
+from ..fsutil import write_if_changed
+from ..model import Paper
 
 FEED_NAME = "feed.xml"
 COVER_NAMES = {"JPEG": "cover.jpg", "PNG": "cover.png"}

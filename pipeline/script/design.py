@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .model import Paper
+from ..model import Paper
 
 ANIMAL = "animal"
 RCT = "rct"

@@ -8,10 +8,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .errors import PapercastError
+from ..errors import PapercastError
 from .feed import FeedEpisode
-from .fsutil import write_if_changed
-from .model import Author, Paper
+from ..fsutil import write_if_changed
+from ..model import Author, Paper
 
 RECORDS_NAME = "published.json"
 PLANS_NAME = "plans.json"

@@ -35,12 +35,12 @@ from pathlib import Path
 
 import yaml
 
-from .config import lock_path
-from .errors import PapercastError, SourceError
+from ..config import lock_path
+from ..errors import PapercastError, SourceError
 from .fields import ascii_word, clean, title_key, unique_key
-from .fsutil import exclusive, write_if_changed
-from .model import Author, Paper
-from .sources import PAPER_SUFFIXES, NoPapersError, SourceRead, read_papers, read_source
+from ..fsutil import exclusive, write_if_changed
+from ..model import Author, Paper
+from .registry import PAPER_SUFFIXES, NoPapersError, SourceRead, read_papers, read_source
 
 STORE = Path("papers") / "reading-list.yaml"
 _HEADER = ("# The show's reading list, kept by `papercast add`. Edit it freely: it is papercast's YAML\n"

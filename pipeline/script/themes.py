@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .design import OTHER, classify
-from .model import Paper
+from ..model import Paper
 
 TERM = "term"
 TREATMENT = "treatment"

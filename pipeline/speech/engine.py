@@ -16,15 +16,15 @@ from dataclasses import dataclass
 from importlib import metadata
 from typing import ClassVar
 
-from .errors import SynthesisError
+from ..errors import SynthesisError
 
 ENTRY_POINT_GROUP = "papercast.engines"
 
 # Built-in engines as import paths, so an engine's package is imported only when used.
 BUILTIN_ENGINES: dict[str, str] = {
-    "pyttsx3": "pipeline.engines.espeak:Pyttsx3Engine",
-    "piper": "pipeline.engines.piper:PiperEngine",
-    "hibari": "pipeline.engines.hibari:HibariEngine",
+    "pyttsx3": "pipeline.speech.engines.espeak:Pyttsx3Engine",
+    "piper": "pipeline.speech.engines.piper:PiperEngine",
+    "hibari": "pipeline.speech.engines.hibari:HibariEngine",
 }
 # The neural engines are an optional extra, so a minimal install stays small.
 NEURAL_INSTALL = "pip install 'papercast[neural]'"

@@ -20,7 +20,7 @@ from num2words import num2words
 
 from . import design as designs
 from . import themes
-from .model import Paper
+from ..model import Paper
 
 MARK_OPEN, MARK_SEP, MARK_CLOSE = "\ue000", "\ue002", "\ue001"
 _SPAN = re.compile(f"{MARK_OPEN}([^{MARK_SEP}]*){MARK_SEP}([^{MARK_CLOSE}]*){MARK_CLOSE}")

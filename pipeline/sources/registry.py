@@ -61,11 +61,11 @@ from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_la
 from pylatexenc.latexwalker import LatexWalker
 from pylatexenc.latexwalker import get_default_latex_context_db as get_default_latex_walker_context
 
-from .errors import SourceError
+from ..errors import SourceError
 from .exports import read_csl_json, read_ris
 from .fields import Collected, build_paper, clean, derived_key, one_line, strip_markup
-from .model import Author, Paper
-from .textlist import read_text
+from ..model import Author, Paper
+from .text import read_text
 
 # Our SourceError already reports a broken block; keep bibtexparser's own warning off stderr.
 logging.getLogger("bibtexparser").addHandler(logging.NullHandler())

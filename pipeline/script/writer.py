@@ -44,8 +44,8 @@ import jinja2.bccache
 from jinja2.loaders import split_template_path
 
 from . import views as v
-from .errors import PapercastError, TemplateError
-from .model import Paper, Script, Section, Turn
+from ..errors import PapercastError, TemplateError
+from ..model import Paper, Script, Section, Turn
 from .spoken import SpokenForm
 from .themes import topic_words
 

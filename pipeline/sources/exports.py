@@ -23,10 +23,10 @@ from typing import Any
 
 import rispy
 
-from .errors import SourceError
+from ..errors import SourceError
 from .fields import (Collected, build_paper, clean, family_given, is_doi, is_group_name, looks_like_person,
                      normalise_doi, own_key, parse_date, person, strip_markup)
-from .model import Author
+from ..model import Author
 
 # A tag line, also as some exporters write it: "TY - JOUR", "ER  -".
 _RIS_LINE = re.compile(r"^([A-Z][A-Z0-9])\s{1,2}-(?:\s(.*))?$")

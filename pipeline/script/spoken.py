@@ -20,7 +20,7 @@ else:  # pragma: no cover - exercised only on Python 3.10
 import yaml
 from num2words import num2words
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 DEFAULT_ABBREVIATIONS: dict[str, str] = {
     "RCT": "randomised controlled trial", "RCTs": "randomised controlled trials",

@@ -9,9 +9,9 @@ import json
 import wave
 from pathlib import Path
 
-from .config import Host
-from .fsutil import atomic_write
-from .speech import Audio, get_engine
+from ..config import Host
+from ..fsutil import atomic_write
+from .engine import Audio, get_engine
 
 
 @functools.lru_cache(maxsize=None)
