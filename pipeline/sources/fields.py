@@ -1,6 +1,6 @@
 """Field cleaning shared by every paper reader: text, markup, DOIs, dates, names, keys, `Paper`.
 
-Each reader (sources.py, exports.py, textlist.py) passes its format's raw values through these,
+Each format's reader (bibtex.py, ris.py, csl.py, native.py, text.py) passes its format's raw values through these,
 so a title, date or author means the same thing whichever file it came from.
 """
 
@@ -137,6 +137,19 @@ def parse_date(text: str) -> tuple[int | None, int | None, int | None] | None:
             return (int(parts["y"]) if parts.get("y") else None,
                     int(month) if month else None, int(parts["d"]) if parts.get("d") else None)
     return None
+
+
+_ISO_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+def date_parts(value: Any, where: str) -> tuple[Any, Any, Any]:
+    """Year, month and day of a date field given as a date, a year or YYYY[-MM[-DD]] text."""
+    if isinstance(value, dt.date):  # also a datetime
+        return value.year, value.month, value.day
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value, None, None
+    match = _ISO_DATE.fullmatch(value.strip()) if isinstance(value, str) else None
+    if match is None:
+        raise SourceError(f"{where} has date {clean(repr(value), 60)}, not YYYY, YYYY-MM or YYYY-MM-DD")
+    return match.groups()
 
 
 # --- Names ----------------------------------------------------------------------------
@@ -425,3 +438,4 @@ def build_paper(where: str, key: str, source: Path, authors: tuple[Author, ...],
         finding = shorten(finding, MAX_FINDING)
     return Paper(key=key, title=title, authors=tuple(a for a in authors if a.family), journal=clean(fields["journal"]),
                  year=year, month=month, day=day, doi=doi, url=url, finding=finding, source=str(source))
+

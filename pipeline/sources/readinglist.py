@@ -1,7 +1,7 @@
 """The show's reading list: the YAML file `papercast add` merges papers into, and listing it.
 
 Where: `papers/reading-list.yaml` in the show folder, in papercast's own YAML format (see
-sources.py), so an episode names it like any paper file (`papers = ["papers/reading-list.yaml"]`)
+registry.py), so an episode names it like any paper file (`papers = ["papers/reading-list.yaml"]`)
 and a person can edit it. papercast rewrites it whole, atomically (no reader ever sees half a
 file) and deterministically (the same papers give the same bytes, in the order they were
 added); comments in it are not kept.
@@ -37,10 +37,16 @@ import yaml
 
 from ..config import lock_path
 from ..errors import PapercastError, SourceError
-from .fields import ascii_word, clean, title_key, unique_key
 from ..fsutil import exclusive, write_if_changed
 from ..model import Author, Paper
-from .registry import PAPER_SUFFIXES, NoPapersError, SourceRead, read_papers, read_source
+from .fields import ascii_word, clean, title_key, unique_key
+from .registry import (
+    PAPER_SUFFIXES,
+    NoPapersError,
+    SourceRead,
+    read_papers,
+    read_source,
+)
 
 STORE = Path("papers") / "reading-list.yaml"
 _HEADER = ("# The show's reading list, kept by `papercast add`. Edit it freely: it is papercast's YAML\n"

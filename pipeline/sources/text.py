@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from .fields import DATE_PATTERN, author_list, clean, parse_date
+from ..errors import SourceError
+from .fields import DATE_PATTERN, Collected, author_list, build_paper, clean, parse_date
 
 _DATE = rf"(?i:{DATE_PATTERN})"
 # One alternative per kind of field. Labels start with a capital ("Summary:", "KEY FINDING:"), so
@@ -280,3 +282,15 @@ def read_text(text: str, name: str) -> tuple[list[tuple[str, dict[str, Any] | st
             "url": record.fields.get("url", ""), "finding": " ".join(part for part, _ in record.finding),
         }))
     return papers, [note for _, note in sorted(assembler.notes, key=lambda item: item[0])]
+
+
+def read(path: Path, text: str, out: Collected) -> None:
+    """Read a pasted list into `out`, one entry per paper found."""
+    papers, notes = read_text(text, str(path))
+    out.notes.extend(notes)
+    for where, fields in papers:
+        with out.entry():
+            if isinstance(fields, str):
+                raise SourceError(fields)
+            authors = fields.pop("authors")
+            out.keep(build_paper(where, "", path, authors, out.notes, **fields), where)
