@@ -41,8 +41,8 @@ from .fsutil import atomic_write, exclusive
 from .model import Paper, Script
 from .publish.page import write_page
 from .publish.records import load_plan_index, load_podcast_guid, load_records, save_plan_index, save_records
-from .script.writer import DEFAULT_FORMAT, Draft, EpisodeInfo, draft_script, notes_transcript, template_environment
-from .sources.registry import load_papers, read_papers
+from .script import DEFAULT_FORMAT, Draft, EpisodeInfo, draft_script, notes_transcript, template_environment
+from .sources.registry import load_papers, read_papers, reading_list
 from .speech.engine import (Pronunciation, apply_pronunciations, auto_cast, get_engine,
                      parse_pronunciations, speak)
 from .script.spoken import SpokenForm, read_pronunciation_file
@@ -309,7 +309,7 @@ def add_new_episodes(show: ShowConfig, definitions: Sequence[EpisodeDef]) -> lis
     """Write episode definitions for reading-list papers that no episode covers yet."""
     covered = covered_keys(definitions)
     waiting: list[tuple[Path, Paper]] = []
-    for source in show.papers.reading_list:
+    for source in reading_list(show.root, show.papers.reading_list):
         waiting.extend((source, p) for p in read_papers(source) if p.key not in covered)
     numbers = [int(m.group(1)) for d in definitions if (m := re.match(r"(\d+)", d.id))]
     number = max(numbers, default=0)

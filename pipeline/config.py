@@ -61,7 +61,7 @@ class AudioSettings:
 class PapersSettings:
     """The show's reading list and how papers no episode names are grouped into new episodes."""
 
-    reading_list: tuple[Path, ...] = ()
+    reading_list: tuple[Path, ...] | None = None  # None: every paper file in papers/ (see sources.reading_list)
     max_per_episode: int = 5
 
 
@@ -265,11 +265,9 @@ def load_show(root: str | Path = ".") -> ShowConfig:
     papers_data = data.get("papers", {})
     pf = _Fields(papers_data if isinstance(papers_data, dict) else {}, "papers", problems)
     listed = papers_data.get("reading_list") if isinstance(papers_data, dict) else None
+    reading_list: tuple[Path, ...] | None = None
     if listed is None:
-        # By default every paper file in papers/ is the reading list.
-        from .sources.registry import PAPER_SUFFIXES  # here: reading config should not load the parsers
-
-        reading_list = tuple(sorted(p for p in (root / "papers").glob("*") if p.suffix.lower() in PAPER_SUFFIXES))
+        pass  # every paper file in papers/: which files those are is the sources stage's knowledge
     elif isinstance(listed, list) and all(isinstance(x, str) for x in listed):
         reading_list = tuple((root / x).resolve() for x in listed)
         for name, path in zip(listed, reading_list):

@@ -14,7 +14,7 @@ import pytest
 from pipeline.script import views
 from pipeline.errors import TemplateError
 from pipeline.model import Paper, Script, Section, Turn
-from pipeline.script.writer import (
+from pipeline.script import (
     PACKAGE_TEMPLATES,
     EpisodeInfo,
     Picker,

@@ -15,8 +15,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .design import OTHER, classify
 from ..model import Paper
+from .design import OTHER, classify
 
 TERM = "term"
 TREATMENT = "treatment"

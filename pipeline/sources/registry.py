@@ -193,3 +193,10 @@ def load_papers(sources: Sequence[Path], entries: Sequence[str] | None) -> list[
             origin[paper.key] = path
             papers.append(paper)
     return select_papers(papers, entries, ", ".join(str(path) for path in sources))
+
+
+def reading_list(root: Path, listed: Sequence[Path] | None) -> tuple[Path, ...]:
+    """The show's paper files: those its settings name, else every paper file in its papers/ folder."""
+    if listed is not None:
+        return tuple(listed)
+    return tuple(sorted(p for p in (root / "papers").glob("*") if p.suffix.lower() in PAPER_SUFFIXES))
