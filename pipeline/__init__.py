@@ -1,27 +1,26 @@
 """papercast: research papers in, a two-host podcast feed out, entirely offline.
 
-Library use::
+The stages, in order, each a sub-package that imports only the ones before it:
+`sources` (reading lists → papers), `script` (papers → dialogue), `speech` (turns → audio),
+`audio` (turns → an encoded episode), `publish` (episodes → feed, page, checks, server);
+`build` runs them top to bottom. Library use::
 
     from pipeline import build_show
     report = build_show("path/to/show")
+    print(report.summary())
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 __version__ = "0.1.0"
-__all__ = ["Report", "build_show", "load_show", "make_episode", "__version__"]
 
+from .build import build_show  # noqa: E402  (the stages read __version__ while they load)
+from .config import load_show  # noqa: E402
+from .errors import PapercastError  # noqa: E402
+from .oneoff import OneOff, make_episode  # noqa: E402
+from .publish.check import check_feed  # noqa: E402
+from .report import Progress, Report  # noqa: E402
+from .sources import add_papers  # noqa: E402
 
-def __getattr__(name: str) -> Any:
-    # Imported on first use, so `import pipeline.config` does not load audio and feed libraries.
-    if name in ("Report", "build_show", "make_episode"):
-        from . import build
-
-        return getattr(build, name)
-    if name == "load_show":
-        from .config import load_show
-
-        return load_show
-    raise AttributeError(f"module 'pipeline' has no attribute {name!r}")
+__all__ = ["OneOff", "PapercastError", "Progress", "Report", "__version__", "add_papers", "build_show", "check_feed",
+           "load_show", "make_episode"]

@@ -1,4 +1,4 @@
-"""The `papercast` command: a thin layer over the library in `pipeline.build`."""
+"""The `papercast` command: a thin layer over the library (`pipeline`)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,15 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import OneOff, Progress, Report, build_show, make_episode, one_off_script
-from .publish.check import check_feed, has_errors, summary
+from .build import build_show
 from .config import CONFIG_NAME, load_show
 from .errors import PapercastError
+from .oneoff import OneOff, make_episode, one_off_script
+from .publish.check import check_feed, has_errors, summary
+from .report import Progress, Report
 from .sources.readinglist import add_papers, list_papers, paper_lines
 from .sources.registry import FORMATS
-from .speech.engine import auto_cast, engine_names, get_engine
+from .speech import auto_cast, engine_names, get_engine
 
 
 class _Group(click.Group):

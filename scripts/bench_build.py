@@ -29,11 +29,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from pipeline.build import (add_new_episodes, plan_episode, produce_episode, pronunciation_table,  # noqa: E402
-                            resolve_hosts)
+from pipeline.build import produce_episode  # noqa: E402
+from pipeline.plan import add_new_episodes, plan_episode  # noqa: E402
+from pipeline.speech import pronunciation_table, resolve_hosts  # noqa: E402
 from pipeline.speech.cache import TurnCache  # noqa: E402
 from pipeline.config import episode_paths, load_episode, load_show  # noqa: E402
-from pipeline.speech.engine import speak  # noqa: E402
+from pipeline.speech import speak  # noqa: E402
 from pipeline.speech.workers import default_jobs  # noqa: E402
 
 WORDS = ("microbiome probiotic migraine dysbiosis serotonin inflammation cytokine barrier diet "

@@ -20,7 +20,7 @@ from pipeline.audio.assemble import (LEAD_IN_MS, TAIL_MS, Chapter, Loudness, Seg
                             measure_loudness, mp3_duration, to_episode_format)
 from pipeline.config import AudioSettings
 from pipeline.model import Script, Section, Turn
-from pipeline.speech.engine import Audio
+from pipeline.speech import Audio
 from pipeline.publish.sidecars import chapters
 
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.speech import engine as speech
+from pipeline.speech import registry as speech
 from pipeline.audio.assemble import to_episode_format
 from pipeline.config import AudioSettings
 from pipeline.errors import SynthesisError
-from pipeline.speech.engine import (Audio, Pronunciation, apply_pronunciations, auto_cast, get_engine, join_sentences,
+from pipeline.speech import (Audio, Pronunciation, apply_pronunciations, auto_cast, get_engine, join_sentences,
                              normalise_ipa, parse_pronunciations, speak)
 
 JOE = "en_US-joe-medium"

@@ -12,14 +12,17 @@ from typing import Any
 import pytest
 
 from pipeline import build
-from pipeline.speech import engine as speech
-from pipeline.build import (Progress, Report, _turn_order, build_show, plan_episode, render_episodes, resolve_hosts,
-                            synthesis_order)
+from pipeline.speech import registry as speech
+from pipeline.build import build_show
+from pipeline.plan import plan_episode
+from pipeline.report import Progress, Report
+from pipeline.schedule import _turn_order, render_episodes, synthesis_order
+from pipeline.speech import resolve_hosts
 from pipeline.speech.cache import TurnCache
 from pipeline.config import load_episode, load_show
 from pipeline.errors import SynthesisError
 from pipeline.publish.records import load_records
-from pipeline.speech.engine import Audio, Engine, Voice
+from pipeline.speech import Audio, Engine, Voice
 
 
 def _feed_files(root: Path) -> dict[str, bytes]:

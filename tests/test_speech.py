@@ -6,7 +6,7 @@ import pytest
 
 from pipeline.speech.engines.espeak import split_sentences
 from pipeline.errors import SynthesisError
-from pipeline.speech.engine import Audio, Engine, check_audio, engine_names, get_engine, speak
+from pipeline.speech import Audio, Engine, check_audio, engine_names, get_engine, speak
 
 
 def test_registry_lists_pyttsx3_and_rejects_unknown_engines():

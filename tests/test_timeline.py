@@ -14,7 +14,7 @@ from pipeline.audio.assemble import LEAD_IN_MS, Segment, Span, Timeline, assembl
 from pipeline.config import AudioSettings
 from pipeline.errors import AudioError
 from pipeline.model import Script, Section, Turn
-from pipeline.speech.engine import Audio
+from pipeline.speech import Audio
 from pipeline.publish.sidecars import (CUE_SECONDS, LINE_CHARS, chapters, chapters_json, cues, episode_files, srt,
                                transcript_json, webvtt, write_episode_files)
 

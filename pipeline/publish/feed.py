@@ -13,10 +13,13 @@ from pathlib import Path
 from typing import Sequence
 from urllib.parse import quote
 
-from feedgen.feed import FeedGenerator  # first: feedgen.util needs the lxml.etree this imports
+import lxml.etree  # noqa: F401  (feedgen.util uses lxml.etree without importing it)
+
+# isort: split
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.ext.podcast import PodcastExtension
 from feedgen.ext.podcast_entry import PodcastEntryExtension
+from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
 

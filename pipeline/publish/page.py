@@ -17,14 +17,20 @@ from pathlib import Path
 from typing import Sequence
 from urllib.parse import quote
 
-from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import (
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+)
 
-from .check import Chapter, Cue, parse_chapters, parse_json_transcript, parse_vtt
 from ..config import ShowConfig
 from ..errors import FeedError
-from .feed import COVER_NAMES, FEED_NAME, FeedEpisode
 from ..fsutil import write_if_changed
 from ..model import Paper
+from .check import Chapter, Cue, parse_chapters, parse_json_transcript, parse_vtt
+from .feed import COVER_NAMES, FEED_NAME, FeedEpisode
 
 PAGE_NAME = "index.html"
 _TEMPLATES = Path(__file__).parent / "templates" / "page"

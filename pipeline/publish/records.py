@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import PapercastError
-from .feed import FeedEpisode
 from ..fsutil import write_if_changed
 from ..model import Author, Paper
+from .feed import FeedEpisode
 
 RECORDS_NAME = "published.json"
 PLANS_NAME = "plans.json"

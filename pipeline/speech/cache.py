@@ -11,7 +11,8 @@ from pathlib import Path
 
 from ..config import Host
 from ..fsutil import atomic_write
-from .engine import Audio, get_engine
+from .engine import Audio
+from .registry import get_engine
 
 
 @functools.lru_cache(maxsize=None)

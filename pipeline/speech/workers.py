@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .cache import TurnCache
-from .engine import speak
+from .registry import speak
 
 
 @dataclass(frozen=True)

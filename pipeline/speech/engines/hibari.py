@@ -15,7 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import SynthesisError
-from ..engine import NEURAL_INSTALL, Audio, Engine, EngineNotInstalled, Voice, join_sentences, rate_factor
+from ..engine import (
+    NEURAL_INSTALL,
+    Audio,
+    Engine,
+    EngineNotInstalled,
+    Voice,
+    join_sentences,
+    rate_factor,
+)
 
 SAMPLE_RATE = 24000
 SEED = 0  # hibari's vocoder adds noise; a fixed seed makes a turn's audio identical on every build

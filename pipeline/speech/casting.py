@@ -1,0 +1,82 @@
+"""Casting: which engine and voice each host speaks with, and how fast each actually speaks."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from ..config import AUTO_ENGINE, Host
+from ..errors import SynthesisError
+from .cache import TurnCache, turn_key
+from .engine import NEURAL_INSTALL, EngineNotInstalled
+from .registry import get_engine, speak
+
+# --- casting -------------------------------------------------------------------------------
+
+# The default cast when the neural extra is installed: a male and a female voice, one per engine.
+NEURAL_CAST = ("piper", "hibari")
+FALLBACK_ENGINE = "pyttsx3"
+
+
+def auto_cast(position: int) -> tuple[str, str, str | None]:
+    """Engine and voice for host `position` (0 or 1) when the show says engine = "auto", and a notice on fallback.
+
+    The neural voice for that position when its engine and voice are installed; otherwise
+    pyttsx3's default voice for the position, with a one-line notice saying why.
+    """
+    name = NEURAL_CAST[position]
+    try:
+        engine = get_engine(name)
+        voice = engine.default_voices()[position]
+        if voice not in {v.id for v in engine.voices()}:
+            raise SynthesisError(f"its voice {voice!r} is not installed")
+        return name, voice, None
+    except SynthesisError as exc:
+        fallback = get_engine(FALLBACK_ENGINE).default_voices()[position]
+        if isinstance(exc, EngineNotInstalled):  # the same line for both hosts, so it is shown once
+            notice = f"neural voices not installed ({NEURAL_INSTALL}); using espeak-ng through pyttsx3"
+        else:
+            notice = f"neural engine {name} unavailable ({exc}); using espeak-ng through pyttsx3"
+        return FALLBACK_ENGINE, fallback, notice
+
+
+# About forty words of ordinary prose: long enough to measure a voice's pace.
+CALIBRATION_TEXT = (
+    "Researchers followed a large group of volunteers for two years and compared their daily "
+    "habits with how their health changed over that time. The results were mixed, and the "
+    "authors say that larger studies will be needed before anyone changes what they do."
+)
+
+
+def words_per_minute(hosts: tuple[Host, Host], cache: TurnCache) -> tuple[float, float]:
+    """Each host's measured speaking pace, from a calibration passage spoken (once) in their voice."""
+    words = len(CALIBRATION_TEXT.split())
+    paces = []
+    for host in hosts:
+        key = turn_key(CALIBRATION_TEXT, host)
+        audio = cache.get(key)
+        if audio is None:
+            audio = speak(host.engine, CALIBRATION_TEXT, host.voice, host.rate, host.pitch)
+            cache.put(key, audio)
+        paces.append(words * 60 / audio.duration)
+    return paces[0], paces[1]
+
+
+def cast(hosts: tuple[Host, Host]) -> tuple[tuple[Host, Host], list[str]]:
+    """Each host's engine and voice as used: "auto" picks the neural cast when installed, else
+    pyttsx3 (with a notice); an empty voice is the engine's default for the host's position."""
+    resolved, notices = [], []
+    for index, host in enumerate(hosts):
+        if host.engine == AUTO_ENGINE:
+            engine, voice, notice = auto_cast(index)
+            host = dataclasses.replace(host, engine=engine, voice=voice)
+            if notice and notice not in notices:
+                notices.append(notice)
+        if not host.voice:
+            host = dataclasses.replace(host, voice=get_engine(host.engine).default_voices()[index])
+        resolved.append(host)
+    return (resolved[0], resolved[1]), notices
+
+
+def resolve_hosts(hosts: tuple[Host, Host]) -> tuple[Host, Host]:
+    """The hosts as cast (see `cast`), without the notices."""
+    return cast(hosts)[0]
