@@ -18,7 +18,7 @@ from concurrent.futures import (
 )
 from pathlib import Path
 
-from .audio.assemble import (
+from .audio import (
     Loudness,
     Segment,
     Timeline,

@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 
 from . import __version__
-from .audio.assemble import (
+from .audio import (
     ENCODING_VERSION,
     Tags,
 )

@@ -183,13 +183,13 @@ def _encoding_cost_here(root: Path) -> tuple[float, float]:
 
 
 def newest_episode_seconds(root: Path, names_before: set[str]) -> float:
-    from pipeline.audio.assemble import mp3_duration
+    from pipeline.audio import mp3_duration
 
     return sum(mp3_duration(p) for p in (root / "feed" / "episodes").glob("*.mp3") if p.name not in names_before)
 
 
 def total_audio_seconds(root: Path) -> float:
-    from pipeline.audio.assemble import mp3_duration
+    from pipeline.audio import mp3_duration
 
     return sum(mp3_duration(p) for p in (root / "feed" / "episodes").glob("*.mp3"))
 

@@ -16,7 +16,7 @@ from mutagen.id3 import ID3, CTOCFlags
 from mutagen.mp3 import MP3
 from pydub import AudioSegment
 
-from pipeline.audio.assemble import (LEAD_IN_MS, TAIL_MS, Chapter, Loudness, Segment, Tags, assemble, encode_mp3,
+from pipeline.audio import (LEAD_IN_MS, TAIL_MS, Chapter, Loudness, Segment, Tags, assemble, encode_mp3,
                             measure_loudness, mp3_duration, to_episode_format)
 from pipeline.config import AudioSettings
 from pipeline.model import Script, Section, Turn
@@ -203,16 +203,16 @@ def test_episodes_are_normalised_to_minus_16_lufs_and_minus_1_dbtp(tmp_path: Pat
 
 def test_real_speech_is_encoded_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # What keeps encoding fast: one LAME run, and ffmpeg's quick meters rather than loudnorm.
-    import pipeline.audio.assemble
+    import pipeline.audio.ffmpeg
 
     runs: list[list[str]] = []
-    real_ffmpeg = pipeline.audio.assemble._ffmpeg
+    real_ffmpeg = pipeline.audio.ffmpeg.run
 
     def counting(arguments: list[str], what: str) -> str:
         runs.append(arguments)
         return real_ffmpeg(arguments, what)
 
-    monkeypatch.setattr(pipeline.audio.assemble, "_ffmpeg", counting)
+    monkeypatch.setattr(pipeline.audio.ffmpeg, "run", counting)
     assemble([Segment("intro", speech_like(4.0, seed=3))], SETTINGS, tmp_path / "e.wav")
     loudness = encode_mp3(tmp_path / "e.wav", tmp_path / "e.mp3", SETTINGS, Tags("t", "a", "b", "2026"))
     assert loudness.meets_target and loudness.mode == "limited"

@@ -12,7 +12,7 @@ import pytest
 from pydub import AudioSegment
 from pydub.silence import detect_silence
 
-from pipeline.audio.assemble import mp3_duration
+from pipeline.audio import mp3_duration
 from pipeline.build import build_show
 from pipeline.publish.records import load_records
 from pipeline.config import load_show

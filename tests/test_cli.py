@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipeline.audio.assemble import mp3_duration
+from pipeline.audio import mp3_duration
 from pipeline.publish.records import load_records
 from pipeline.cli import cli
 from pipeline.config import load_show

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.speech import registry as speech
-from pipeline.audio.assemble import to_episode_format
+from pipeline.audio import to_episode_format
 from pipeline.config import AudioSettings
 from pipeline.errors import SynthesisError
 from pipeline.speech import (Audio, Pronunciation, apply_pronunciations, auto_cast, get_engine, join_sentences,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.audio.assemble import LEAD_IN_MS, Segment, Span, Timeline, assemble
+from pipeline.audio import LEAD_IN_MS, Segment, Span, Timeline, assemble
 from pipeline.config import AudioSettings
 from pipeline.errors import AudioError
 from pipeline.model import Script, Section, Turn

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ..audio.assemble import Chapter, Timeline
+from ..audio import Chapter, Timeline
 from ..errors import AudioError, FeedError
 from ..fsutil import write_if_changed
 from ..model import Script

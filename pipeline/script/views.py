@@ -19,8 +19,7 @@ from typing import Any
 from num2words import num2words
 
 from ..model import Paper
-from . import design as designs
-from . import themes
+from . import design as designs, themes
 
 MARK_OPEN, MARK_SEP, MARK_CLOSE = "\ue000", "\ue002", "\ue001"
 _SPAN = re.compile(f"{MARK_OPEN}([^{MARK_SEP}]*){MARK_SEP}([^{MARK_CLOSE}]*){MARK_CLOSE}")

@@ -21,8 +21,8 @@ from pylatexenc.latex2text import (
     MacroTextSpec,
     get_default_latex_context_db,
 )
-from pylatexenc.latexwalker import LatexWalker
 from pylatexenc.latexwalker import (
+    LatexWalker,
     get_default_latex_context_db as get_default_latex_walker_context,
 )
 
