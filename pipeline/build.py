@@ -48,7 +48,9 @@ from .plan import (
     show_templates,
 )
 from .publish.check import check_feed
-from .publish.feed import FeedEpisode, podcast_guid, write_cover, write_feed
+from .publish.cover import write_cover
+from .publish.feed import podcast_guid, write_feed
+from .publish.records import FeedEpisode
 from .publish.page import write_page
 from .publish.records import (
     load_plan_index,

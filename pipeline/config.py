@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,19 +14,11 @@ else:  # pragma: no cover - exercised only on Python 3.10
     import tomli as tomllib
 
 from .errors import ConfigError
+from .publish.spec import COVER_FIX, EMAIL, EPISODE_ID, LANGUAGE, category_problem, cover_findings, url_problem
 
 CONFIG_NAME = "papercast.toml"
 STATE_DIR_NAME = ".papercast"
 
-# Apple Podcasts' top-level categories; a wrong one makes Apple reject the feed.
-APPLE_CATEGORIES = frozenset({
-    "Arts", "Business", "Comedy", "Education", "Fiction", "Government", "History",
-    "Health & Fitness", "Kids & Family", "Leisure", "Music", "News",
-    "Religion & Spirituality", "Science", "Society & Culture", "Sports", "Technology",
-    "True Crime", "TV & Film",
-})
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _BITRATES = ("64k", "80k", "96k")
 
 
@@ -200,27 +191,31 @@ def load_show(root: str | Path = ".") -> ShowConfig:
     author = f.text("author")
     owner_name = f.text("owner_name", author)
     owner_email = f.text("owner_email")
-    if owner_email and not _EMAIL.match(owner_email):
+    if owner_email and not EMAIL.match(owner_email):
         problems.append(f"show.owner_email {owner_email!r} is not an e-mail address")
     language = f.text("language", "en")
-    if not _LANGUAGE.match(language):
+    if not LANGUAGE.match(language):
         problems.append(f"show.language {language!r} is not a language code such as en or en-GB")
     category = f.text("category", "Science")
-    if category and category not in APPLE_CATEGORIES:
-        problems.append(f"show.category {category!r} is not an Apple Podcasts category")
     subcategory = f.text("subcategory", "")
+    category_wrong = category_problem(category, subcategory)
+    if category_wrong:
+        problems.append(f"show.{category_wrong}")
     explicit = f.boolean("explicit", False)
     base_url = f.text("base_url")
     if base_url:
-        if not re.match(r"^https?://[^/\s]+", base_url):
-            problems.append(f"show.base_url {base_url!r} must start with http:// or https://")
-        elif not base_url.isascii():
-            problems.append("show.base_url must be plain ASCII (podcast apps reject other URLs)")
+        url_wrong = url_problem(base_url)
+        if url_wrong:
+            problems.append(f"show.base_url {base_url!r} {url_wrong}")
         base_url = base_url.rstrip("/") + "/"
     cover_name = f.text("cover", "")
     cover = (root / cover_name) if cover_name else None
     if cover is not None and not cover.is_file():
         problems.append(f"show.cover {cover_name!r} does not exist")
+    elif cover is not None:
+        problems.extend(f"show.cover {cover_name!r} {finding.text} ({COVER_FIX}, or remove show.cover "
+                        "to use the generated cover)"
+                        for finding in cover_findings(cover)[1] if finding.severity == "error")
     f.unknown({"title", "description", "author", "owner_name", "owner_email", "language",
                "category", "subcategory", "explicit", "base_url", "cover"})
 
@@ -289,7 +284,6 @@ def load_show(root: str | Path = ".") -> ShowConfig:
     )
 
 
-_EPISODE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 def load_episode(path: Path, show_root: Path) -> EpisodeDef:
@@ -333,7 +327,7 @@ def load_episode(path: Path, show_root: Path) -> EpisodeDef:
                                 or not 1 <= minutes <= 180):
         problems.append("minutes must be a number of minutes between 1 and 180")
         minutes = None
-    if not _EPISODE_ID.match(path.stem):
+    if not EPISODE_ID.match(path.stem):
         problems.append("the file name must use only letters, digits, '.', '_' and '-' (it becomes a URL)")
     f.unknown({"title", "description", "papers", "entries", "date", "format", "minutes"})
     if problems:

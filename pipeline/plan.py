@@ -28,7 +28,7 @@ from .config import (
 )
 from .fsutil import atomic_write
 from .model import Paper, Script
-from .publish.feed import FeedEpisode
+from .publish.records import FeedEpisode
 from .publish.sidecars import (
     EpisodeFiles,
     episode_files,

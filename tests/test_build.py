@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import array
 import json
-from pathlib import Path
 
 import feedparser
 import podcastparser

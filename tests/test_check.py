@@ -19,10 +19,13 @@ from lxml import etree
 from mutagen.mp3 import MP3
 from PIL import Image
 
-from pipeline.publish.check import (APPLE_SUBCATEGORIES, ATOM, ITUNES, PODCAST, check_feed, has_errors,
-                            parse_chapters, parse_json_transcript, parse_srt, parse_vtt, summary)
-from pipeline.config import APPLE_CATEGORIES, AudioSettings, Host, ShowConfig
-from pipeline.publish.feed import FeedEpisode, write_feed
+from pipeline.publish.spec import APPLE_SUBCATEGORIES, ATOM_NS as ATOM, ITUNES_NS as ITUNES, PODCAST_NS as PODCAST
+from pipeline.publish.check import check_feed, has_errors, summary
+from pipeline.publish.sidecars import parse_chapters, parse_json_transcript, parse_srt, parse_vtt
+from pipeline.publish.spec import APPLE_CATEGORIES
+from pipeline.config import AudioSettings, Host, ShowConfig
+from pipeline.publish.feed import write_feed
+from pipeline.publish.records import FeedEpisode
 from pipeline.model import Author, Paper
 
 BASE = "http://127.0.0.1:8765/gut/"

@@ -40,7 +40,7 @@ def test_every_problem_is_reported_at_once(tmp_path):
     assert str(tmp_path / "papercast.toml") in text
     for expected in ["show.title must not be empty", "not an e-mail address", "not a language code",
                      "not an Apple Podcasts category", "show.explicit must be true or false",
-                     "must start with http", "unknown setting show.colour",
+                     "not an absolute http:// or https:// URL", "unknown setting show.colour",
                      "exactly two [[hosts]]", "hosts[1].rate must be between 80 and 400"]:
         assert any(expected in p for p in problems), (expected, problems)
 

@@ -16,8 +16,12 @@ from PIL import Image
 
 from pipeline.config import AudioSettings, Host, ShowConfig
 from pipeline.errors import FeedError
-from pipeline.publish.feed import (PODCAST_NS, PODCAST_NS_LEGACY, FeedEpisode, _generated_cover, podcast_guid,
-                           show_notes_html, write_cover, write_feed)
+from pipeline.publish.cover import write_cover
+from pipeline.publish.feed import podcast_guid, write_feed
+from pipeline.publish.records import FeedEpisode
+from pipeline.publish.cover import _generated_cover
+from pipeline.publish.feed import show_notes_html
+from pipeline.publish.spec import PODCAST_NS, PODCAST_NS_LEGACY
 from pipeline.model import Author, Paper
 
 ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
@@ -203,9 +207,10 @@ def test_own_cover_is_copied_once(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("size", "kind", "problem"), [
-    ((1400, 1200), "PNG", "is 1400x1200 pixels, but it must be square"),
-    ((600, 600), "PNG", "must be 1400 to 3000 pixels wide"),
-    ((16, 16), "GIF", "is GIF, but podcast apps need JPEG or PNG"),
+    ((1400, 1200), "PNG", "is 1400x1200 pixels; cover art must be square"),
+    ((600, 600), "PNG", "Apple requires 1400 to 3000 pixels a side"),
+    ((16, 16), "GIF", "is GIF; podcast apps need JPEG or PNG"),
+    ((1400, 1400), "greyscale", "has colour mode L; Apple Podcasts requires RGB"),
     (None, None, "not an image"),
     ((1400, 1400), "truncated", "cannot be read (image file is truncated"),
 ])
@@ -215,7 +220,8 @@ def test_bad_cover_is_reported_in_one_line(tmp_path: Path, size: tuple[int, int]
     if size is None:
         art.write_text("not a picture")
     else:
-        Image.new("RGB", size, (90, 140, 120)).save(art, "PNG" if kind == "truncated" else kind)
+        mode = "L" if kind == "greyscale" else "RGB"
+        Image.new(mode, size, 90 if mode == "L" else (90, 140, 120)).save(art, kind if kind in ("PNG", "GIF") else "PNG")
         if kind == "truncated":
             art.write_bytes(art.read_bytes()[: art.stat().st_size // 2])
     with pytest.raises(FeedError) as caught:

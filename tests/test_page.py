@@ -19,7 +19,7 @@ import pytest
 from lxml import html as lxml_html
 from mutagen.mp3 import MP3
 
-from pipeline.publish.feed import FeedEpisode
+from pipeline.publish.records import FeedEpisode
 from pipeline.publish.page import render_page, write_page
 from pipeline.publish.serve import make_server
 

@@ -15,7 +15,7 @@ from pipeline.config import AudioSettings
 from pipeline.errors import AudioError
 from pipeline.model import Script, Section, Turn
 from pipeline.speech import Audio
-from pipeline.publish.sidecars import (CUE_SECONDS, LINE_CHARS, chapters, chapters_json, cues, episode_files, srt,
+from pipeline.publish.sidecars.write import (CUE_SECONDS, LINE_CHARS, chapters, chapters_json, cues, episode_files, srt,
                                transcript_json, webvtt, write_episode_files)
 
 SETTINGS = AudioSettings(turn_pause_ms=300, section_pause_ms=700)

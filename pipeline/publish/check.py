@@ -9,70 +9,42 @@ parsers here are also what the show page (page.py) reads those files with.
 from __future__ import annotations
 
 import email.utils
-import html
-import json
 import os
 import re
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Literal
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 from mutagen import MutagenError
 from mutagen.mp3 import MP3
-from PIL import Image, UnidentifiedImageError
 
-FEED_NAME = "feed.xml"
-ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
-PODCAST = "https://podcastindex.org/namespace/1.0"
-ATOM = "http://www.w3.org/2005/Atom"
-CHAPTERS_TYPE = "application/json+chapters"
-# Apple's categories and subcategories (Apple Podcasts Connect); any other text is rejected.
-APPLE_SUBCATEGORIES: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
-    "Arts": ["Books", "Design", "Fashion & Beauty", "Food", "Performing Arts", "Visual Arts"],
-    "Business": ["Careers", "Entrepreneurship", "Investing", "Management", "Marketing", "Non-Profit"],
-    "Comedy": ["Comedy Interviews", "Improv", "Stand-Up"],
-    "Education": ["Courses", "How To", "Language Learning", "Self-Improvement"],
-    "Fiction": ["Comedy Fiction", "Drama", "Science Fiction"],
-    "Government": [],
-    "History": [],
-    "Health & Fitness": ["Alternative Health", "Fitness", "Medicine", "Mental Health", "Nutrition",
-                         "Sexuality"],
-    "Kids & Family": ["Education for Kids", "Parenting", "Pets & Animals", "Stories for Kids"],
-    "Leisure": ["Animation & Manga", "Automotive", "Aviation", "Crafts", "Games", "Hobbies",
-                "Home & Garden", "Video Games"],
-    "Music": ["Music Commentary", "Music History", "Music Interviews"],
-    "News": ["Business News", "Daily News", "Entertainment News", "News Commentary", "Politics",
-             "Sports News", "Tech News"],
-    "Religion & Spirituality": ["Buddhism", "Christianity", "Hinduism", "Islam", "Judaism", "Religion",
-                                "Spirituality"],
-    "Science": ["Astronomy", "Chemistry", "Earth Sciences", "Life Sciences", "Mathematics",
-                "Natural Sciences", "Nature", "Physics", "Social Sciences"],
-    "Society & Culture": ["Documentary", "Personal Journals", "Philosophy", "Places & Travel",
-                          "Relationships"],
-    "Sports": ["Baseball", "Basketball", "Cricket", "Fantasy Sports", "Football", "Golf", "Hockey",
-               "Rugby", "Running", "Soccer", "Swimming", "Tennis", "Volleyball", "Wilderness",
-               "Wrestling"],
-    "Technology": [],
-    "True Crime": [],
-    "TV & Film": ["After Shows", "Film History", "Film Interviews", "Film Reviews", "TV Reviews"],
-}.items()}
-MEDIUMS = frozenset({"podcast", "music", "video", "film", "audiobook", "newsletter", "blog",
-                     "publisher", "course", "mixed"}) | frozenset(
-    f"{m}L" for m in ("podcast", "music", "video", "film", "audiobook", "newsletter", "blog"))
-# podcast:transcript types and the parser each needs; the suffix a file of that kind has.
-TRANSCRIPT_KINDS = {"text/vtt": "vtt", "application/x-subrip": "srt", "application/srt": "srt",
-                    "application/json": "json", "text/plain": "text", "text/html": "html"}
+from .sidecars.read import Issue, parse_chapters, parse_json_transcript, parse_srt, parse_vtt
+from .spec import (
+    APPLE_SUBCATEGORIES,
+    ATOM_NS,
+    CHAPTERS_TYPE,
+    COVER_FIX,
+    EMAIL,
+    FEED_NAME,
+    ITUNES_NS,
+    LANGUAGE,
+    MEDIUMS,
+    PODCAST_NS,
+    TRANSCRIPT_KINDS,
+    Severity,
+    cover_findings,
+    url_problem,
+)
+
+# The suffix a transcript file of each kind has.
 _SUFFIX_KIND = {".vtt": "vtt", ".srt": "srt", ".json": "json", ".txt": "text", ".html": "html"}
 # The files an episode S.mp3 may have beside it, all validated when present.
 EPISODE_FILES = {".vtt": "vtt", ".srt": "srt", ".transcript.json": "json", ".chapters.json": "chapters",
                  ".txt": "text"}
 _TOLERANCE = 1.0  # seconds: itunes:duration is whole seconds, MP3 lengths are estimates
 _MAX_PER_FILE = 8  # a file broken throughout would otherwise bury everything else
-
-Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True)
@@ -103,268 +75,8 @@ def has_errors(problems: list[Problem]) -> bool:
     return any(p.severity == "error" for p in problems)
 
 
-# --- transcript and chapter files ----------------------------------------------------------
-
-@dataclass(frozen=True)
-class Cue:
-    """One timed line of a transcript; `speaker` is empty when the file names none."""
-
-    start: float
-    end: float
-    speaker: str
-    text: str
-
-
-@dataclass(frozen=True)
-class Chapter:
-    """One Podcasting 2.0 chapter."""
-
-    start: float
-    title: str
-    url: str = ""
-    end: float | None = None
-
-
-@dataclass(frozen=True)
-class Issue:
-    """A problem inside one file, at a line when the format has lines."""
-
-    severity: Severity
-    line: int | None
-    what: str
-
-
-def _blocks(text: str) -> Iterator[tuple[int, list[str]]]:
-    """Blank-line separated blocks of a cue file, each with its first line's number."""
-    block: list[str] = []
-    first = 0
-    for number, line in enumerate(text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
-        if line.strip():
-            if not block:
-                first = number
-            block.append(line)
-        elif block:
-            yield first, block
-            block = []
-    if block:
-        yield first, block
-
-
-def _seconds(hours: str | None, minutes: str, seconds: str, millis: str) -> float:
-    return int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds) + int(millis) / 1000
-
-
-_VTT_TIME = r"(?:(\d{2,}):)?([0-5]\d):([0-5]\d)\.(\d{3})"
-_VTT_TIMING = re.compile(rf"{_VTT_TIME}[ \t]+-->[ \t]+{_VTT_TIME}(?:[ \t]+.*)?")
-# Every '<' in cue text must open one of WebVTT's tags: players drop anything else, with its text.
-_VTT_TAG = re.compile(r"</?(?:c|i|b|u|v|ruby|rt|lang)(?:\.[^\s.>]+)*(?:[ \t][^>]*)?>"
-                      r"|<(?:\d{2,}:)?[0-5]\d:[0-5]\d\.\d{3}>")
-_VOICE = re.compile(r"<v(?:\.[^\s.>]+)*[ \t]+([^>]*\S)[ \t]*>")
-
-
-def _cue_order(cues: list[Cue], start: float, end: float, line: int, issues: list[Issue]) -> None:
-    if end <= start:
-        issues.append(Issue("error", line, f"cue ends at {end:.3f} s, not after its start {start:.3f} s"))
-    if cues and start < cues[-1].start:
-        issues.append(Issue("error", line, f"cue starts at {start:.3f} s, before the cue above it "
-                                           f"({cues[-1].start:.3f} s): cues must be in time order"))
-
-
-def parse_vtt(text: str) -> tuple[list[Cue], list[Issue]]:
-    """WebVTT cues with their `<v Speaker>` names, and whatever breaks the format."""
-    cues: list[Cue] = []
-    issues: list[Issue] = []
-    blocks = list(_blocks(text))
-    if not blocks or blocks[0][0] != 1 or not re.fullmatch(r"WEBVTT(?:[ \t].*)?", blocks[0][1][0]):
-        return cues, [Issue("error", 1, "does not start with the line WEBVTT")]
-    for number, block in blocks[1:]:
-        head = block[0]
-        if re.match(r"NOTE(?:[ \t]|$)", head):
-            continue
-        if head in ("STYLE", "REGION"):
-            if cues:
-                issues.append(Issue("error", number, f"{head} block after the first cue (players ignore it)"))
-            continue
-        at = 0 if "-->" in head else 1  # an optional cue identifier comes first
-        timing = _VTT_TIMING.fullmatch(block[at].strip()) if at < len(block) else None
-        if timing is None:
-            shown = block[at] if at < len(block) else head
-            issues.append(Issue("error", number + min(at, len(block) - 1),
-                                f"expected a cue timing such as 00:00:01.000 --> 00:00:04.000, found {shown!r}"))
-            continue
-        start, end = _seconds(*timing.groups()[:4]), _seconds(*timing.groups()[4:])
-        _cue_order(cues, start, end, number + at, issues)
-        payload = block[at + 1:]
-        for offset, line in enumerate(payload, number + at + 1):
-            if "-->" in line:
-                issues.append(Issue("error", offset, "a timing line inside a cue's text: "
-                                                     "cues must be separated by a blank line"))
-            for match in re.finditer("<", line):
-                if not _VTT_TAG.match(line, match.start()):
-                    issues.append(Issue("error", offset, f"'<' that opens no WebVTT tag in {line.strip()!r}: "
-                                                         "players drop it and the text after it (write &lt;)"))
-                    break
-        joined = "\n".join(payload)
-        voice = _VOICE.search(joined)
-        if not payload:
-            issues.append(Issue("warning", number + at, "cue has no text"))
-        elif voice is None:
-            issues.append(Issue("warning", number + at, "cue names no speaker (<v Name> ...)"))
-        words = html.unescape(re.sub(r"<[^>]*>", "", joined)).strip()
-        cues.append(Cue(start, end, voice[1].strip() if voice else "", " ".join(words.split())))
-    if not cues and not issues:
-        issues.append(Issue("error", None, "has no cues"))
-    return cues, issues
-
-
-_SRT_TIME = r"(\d{2,}):([0-5]\d):([0-5]\d),(\d{3})"
-_SRT_TIMING = re.compile(rf"{_SRT_TIME}[ \t]+-->[ \t]+{_SRT_TIME}(?:[ \t]+.*)?")
-_SPEAKER = re.compile(r"^([^:\n]{1,60}):\s+(.*)$", re.DOTALL)  # "Name: text", as SRT has no voice tag
-
-
-def parse_srt(text: str) -> tuple[list[Cue], list[Issue]]:
-    """SubRip cues (a speaker from a leading "Name:"), and whatever breaks the format."""
-    cues: list[Cue] = []
-    issues: list[Issue] = []
-    previous = 0
-    for number, block in _blocks(text):
-        if not block[0].strip().isdigit():
-            issues.append(Issue("error", number, f"expected a cue number, found {block[0]!r}"))
-            previous += 1  # one broken cue should not make every later number look wrong
-            continue
-        if int(block[0]) != previous + 1:
-            issues.append(Issue("warning", number, f"cue number {int(block[0])} where {previous + 1} was expected"))
-        previous = int(block[0])
-        timing = _SRT_TIMING.fullmatch(block[1].strip()) if len(block) > 1 else None
-        if timing is None:
-            issues.append(Issue("error", number + 1, "expected a cue timing such as "
-                                                     "00:00:01,000 --> 00:00:04,000 (a comma before milliseconds)"))
-            continue
-        start, end = _seconds(*timing.groups()[:4]), _seconds(*timing.groups()[4:])
-        _cue_order(cues, start, end, number + 1, issues)
-        words = " ".join(" ".join(block[2:]).split())
-        if not words:
-            issues.append(Issue("warning", number, "cue has no text"))
-        speaker = _SPEAKER.match(words)
-        cues.append(Cue(start, end, *(speaker.groups() if speaker else ("", words))))
-    if not cues and not issues:
-        issues.append(Issue("error", None, "has no cues"))
-    return cues, issues
-
-
-def _reject_constant(name: str) -> None:
-    raise ValueError(f"{name} is not valid JSON")
-
-
-def _load_json(text: str) -> tuple[Any, list[Issue]]:
-    try:
-        return json.loads(text, parse_constant=_reject_constant), []
-    except json.JSONDecodeError as exc:
-        return None, [Issue("error", exc.lineno, f"is not valid JSON ({exc.msg})")]
-    except ValueError as exc:
-        return None, [Issue("error", None, f"is not valid JSON ({exc})")]
-
-
-def _number(value: Any) -> float | None:
-    """A JSON number that is a time: bools are ints in Python, but not times."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        return None
-    return float(value)
-
-
-def _web_url(value: Any) -> bool:
-    return isinstance(value, str) and _url_problem(value) is None
-
-
-def parse_json_transcript(text: str) -> tuple[list[Cue], list[Issue]]:
-    """A Podcasting 2.0 JSON transcript's segments, and whatever breaks its schema."""
-    data, issues = _load_json(text)
-    if issues:
-        return [], issues
-    if not isinstance(data, dict) or not isinstance(data.get("segments"), list):
-        return [], [Issue("error", None, 'must be an object with a "segments" list')]
-    if not isinstance(data.get("version"), str):
-        issues.append(Issue("error", None, 'has no "version" (Podcasting 2.0 transcripts use "1.0.0")'))
-    cues: list[Cue] = []
-    unnamed = 0
-    for index, segment in enumerate(data["segments"], 1):
-        if not isinstance(segment, dict):
-            issues.append(Issue("error", None, f"segment {index} is not an object"))
-            continue
-        start, end, body = _number(segment.get("startTime")), _number(segment.get("endTime")), segment.get("body")
-        if start is None or end is None:
-            issues.append(Issue("error", None, f"segment {index} needs startTime and endTime as seconds (numbers >= 0)"))
-            continue
-        if not isinstance(body, str):
-            issues.append(Issue("error", None, f'segment {index} has no "body" text'))
-            continue
-        if end < start:
-            issues.append(Issue("error", None, f"segment {index} ends at {end} s, before its start {start} s"))
-        if cues and start < cues[-1].start:
-            issues.append(Issue("error", None, f"segment {index} starts at {start} s, before the one above it"))
-        speaker = segment.get("speaker")
-        if speaker is not None and not isinstance(speaker, str):
-            issues.append(Issue("error", None, f'segment {index}: "speaker" must be text'))
-        unnamed += not speaker
-        cues.append(Cue(start, end, speaker if isinstance(speaker, str) else "", " ".join(body.split())))
-    if not cues and not issues:
-        issues.append(Issue("error", None, "has no segments"))
-    if unnamed:
-        issues.append(Issue("warning", None, f"{unnamed} segment(s) name no speaker"))
-    return cues, issues
-
-
-def parse_chapters(text: str) -> tuple[list[Chapter], list[Issue]]:
-    """Podcasting 2.0 JSON chapters (version 1.2), and whatever breaks the schema or order."""
-    data, issues = _load_json(text)
-    if issues:
-        return [], issues
-    if not isinstance(data, dict) or not isinstance(data.get("chapters"), list):
-        return [], [Issue("error", None, 'must be an object with a "chapters" list')]
-    version = data.get("version")
-    if not isinstance(version, str):
-        issues.append(Issue("error", None, 'has no "version" (use "1.2.0")'))
-    elif not version.startswith("1."):
-        issues.append(Issue("warning", None, f"version {version!r} is not a 1.x chapters format apps know"))
-    chapters: list[Chapter] = []
-    for index, item in enumerate(data["chapters"], 1):
-        if not isinstance(item, dict):
-            issues.append(Issue("error", None, f"chapter {index} is not an object"))
-            continue
-        start, title = _number(item.get("startTime")), item.get("title")
-        if start is None:
-            issues.append(Issue("error", None, f"chapter {index} needs startTime as seconds (a number >= 0)"))
-            continue
-        if not isinstance(title, str) or not title.strip():
-            issues.append(Issue("error", None, f"chapter {index} has no title"))
-            title = ""
-        for key in ("url", "img"):
-            if item.get(key) == "":
-                issues.append(Issue("warning", None, f"chapter {index}: {key} is empty (leave it out instead)"))
-            elif key in item and not _web_url(item[key]):
-                issues.append(Issue("error", None, f"chapter {index}: {key} {item[key]!r} is not an "
-                                                   "ASCII http(s) URL"))
-        if "toc" in item and not isinstance(item["toc"], bool):
-            issues.append(Issue("error", None, f"chapter {index}: toc must be true or false"))
-        end = _number(item.get("endTime")) if "endTime" in item else None
-        if "endTime" in item and (end is None or end <= start):
-            issues.append(Issue("error", None, f"chapter {index}: endTime must be a time after its startTime"))
-            end = None
-        if chapters and start <= chapters[-1].start:
-            issues.append(Issue("error", None, f"chapter {index} starts at {start:g} s, not after chapter "
-                                               f"{index - 1} ({chapters[-1].start:g} s)"))
-        url = item.get("url")
-        chapters.append(Chapter(start, title.strip(), url if isinstance(url, str) and _web_url(url) else "", end))
-    if not chapters and not issues:
-        issues.append(Issue("error", None, "has no chapters"))
-    return chapters, issues
-
-
 # --- the feed ------------------------------------------------------------------------------
 
-_URL_CHARS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _DAYS = "Mon|Tue|Wed|Thu|Fri|Sat|Sun"
 _MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
 # RFC 2822 (with the obsolete zone names RSS feeds still use); email.utils alone is too lenient.
@@ -372,21 +84,7 @@ _RFC2822 = re.compile(rf"(?:(?:{_DAYS}), )?\d{{1,2}} (?:{_MONTHS}) \d{{4}} \d{{2
                       r"(?:[+-]\d{4}|GMT|UT|UTC|[ECMP][SD]T|Z)")
 # No resolving entities or fetching DTDs: the feed is data, not instructions.
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-_IMAGE_SUFFIXES = {"JPEG": (".jpg", ".jpeg"), "PNG": (".png",)}
 _REBUILD = "rebuild with `papercast build` (the feed must be written from the files as they are)"
-
-
-def _url_problem(url: str) -> str | None:
-    if not url.strip():
-        return "is empty"
-    if not url.isascii():
-        return "contains non-ASCII characters, which apps reject"
-    if not _URL_CHARS.fullmatch(url):
-        return "contains characters that must be percent-encoded (such as spaces)"
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return "is not an absolute http:// or https:// URL"
-    return None
 
 
 def _duration(text: str) -> float | None:
@@ -427,7 +125,7 @@ class _Check:
         """Check one URL of the feed; for files the feed hosts, the local file it names."""
         if url is None:
             return None
-        problem = _url_problem(url)
+        problem = url_problem(url)
         if problem:
             self.error(where, f"{what} {url!r} {problem}",
                        "percent-encode the URL or use plain ASCII file names; set show.base_url to an http(s) address")
@@ -520,13 +218,13 @@ def check_feed(feed_dir: Path, base_url: str | None = None) -> list[Problem]:
 
 def _check_channel(channel: etree._Element, check: _Check) -> None:
     where = f"{FEED_NAME}: channel"
-    self_link = next((e.get("href") for e in channel.findall(f"{{{ATOM}}}link") if e.get("rel") == "self"), None)
+    self_link = next((e.get("href") for e in channel.findall(f"{{{ATOM_NS}}}link") if e.get("rel") == "self"), None)
     if self_link is None:
         unchecked = "" if check.base_url else " (and without a base URL, no file it names was checked)"
         check.warning(where, f'has no <atom:link rel="self">: apps cannot tell where the feed lives{unchecked}',
                       _REBUILD)
     elif check.base_url is None:
-        if _url_problem(self_link) is None:  # the feed says where it is served
+        if url_problem(self_link) is None:  # the feed says where it is served
             check.base_url = self_link.rsplit("/", 1)[0] + "/"
         check.url(self_link, where, "self link")
     elif self_link != check.base_url + FEED_NAME:
@@ -538,7 +236,7 @@ def _check_channel(channel: etree._Element, check: _Check) -> None:
     for tag, what, fix in (
         ("title", "<title>", "set show.title in papercast.toml"),
         ("description", "<description>", "set show.description in papercast.toml"),
-        (f"{{{ITUNES}}}author", "<itunes:author>", "set show.author in papercast.toml"),
+        (f"{{{ITUNES_NS}}}author", "<itunes:author>", "set show.author in papercast.toml"),
     ):
         if not _text(channel, tag):
             check.error(where, f"has no {what} (Apple Podcasts requires it)", fix)
@@ -552,22 +250,22 @@ def _check_channel(channel: etree._Element, check: _Check) -> None:
     else:
         check.url(link, where, "<link>", missing="warning")
     language = _text(channel, "language")
-    if not language or not _LANGUAGE.match(language):
+    if not language or not LANGUAGE.match(language):
         check.error(where, f"<language> {language!r} is not a language code such as en or en-GB",
                     "set show.language in papercast.toml")
 
-    explicit = _text(channel, f"{{{ITUNES}}}explicit")
+    explicit = _text(channel, f"{{{ITUNES_NS}}}explicit")
     if explicit not in ("true", "false"):
         check.error(where, f"<itunes:explicit> is {explicit!r}; Apple Podcasts accepts only true or false",
                     "set show.explicit = true or false in papercast.toml and rebuild")
 
-    owner = channel.find(f"{{{ITUNES}}}owner")
-    email = _text(owner, f"{{{ITUNES}}}email") if owner is not None else None
-    if not email or not _EMAIL.match(email):
+    owner = channel.find(f"{{{ITUNES_NS}}}owner")
+    email = _text(owner, f"{{{ITUNES_NS}}}email") if owner is not None else None
+    if not email or not EMAIL.match(email):
         check.error(where, f"<itunes:owner> has no valid <itunes:email> ({email!r}); Apple uses it to verify the owner",
                     "set show.owner_email in papercast.toml")
 
-    categories = channel.findall(f"{{{ITUNES}}}category")
+    categories = channel.findall(f"{{{ITUNES_NS}}}category")
     if not categories:
         check.error(where, "has no <itunes:category>", "set show.category to an Apple Podcasts category")
     for category in categories:
@@ -576,13 +274,13 @@ def _check_channel(channel: etree._Element, check: _Check) -> None:
             check.error(where, f"category {name!r} is not an Apple Podcasts category",
                         "set show.category to one of: " + ", ".join(sorted(APPLE_SUBCATEGORIES)))
             continue
-        for sub in category.findall(f"{{{ITUNES}}}category"):
+        for sub in category.findall(f"{{{ITUNES_NS}}}category"):
             if sub.get("text", "") not in APPLE_SUBCATEGORIES[name]:
                 allowed = ", ".join(sorted(APPLE_SUBCATEGORIES[name])) or "none"
                 check.error(where, f"subcategory {sub.get('text')!r} is not one of {name}'s",
                             f"set show.subcategory to one of: {allowed}")
 
-    image = channel.find(f"{{{ITUNES}}}image")
+    image = channel.find(f"{{{ITUNES_NS}}}image")
     href = image.get("href") if image is not None else None
     if not href:
         check.error(where, "has no <itunes:image href=...> (Apple Podcasts requires cover art)", _REBUILD)
@@ -601,7 +299,7 @@ def _check_channel(channel: etree._Element, check: _Check) -> None:
 
 
 def _check_podcast_channel(channel: etree._Element, where: str, check: _Check) -> None:
-    guid = channel.find(f"{{{PODCAST}}}guid")
+    guid = channel.find(f"{{{PODCAST_NS}}}guid")
     if guid is None:
         check.warning(where, "has no <podcast:guid>, which lets apps follow the feed if its URL changes",
                       "build with a papercast that writes Podcasting 2.0 tags")
@@ -611,13 +309,13 @@ def _check_podcast_channel(channel: etree._Element, where: str, check: _Check) -
         except ValueError:
             check.error(where, f"<podcast:guid> {guid.text!r} is not a UUID",
                         "it must be the UUIDv5 of the feed URL (see podcastindex.org namespace); rebuild")
-    locked = _text(channel, f"{{{PODCAST}}}locked")
+    locked = _text(channel, f"{{{PODCAST_NS}}}locked")
     if locked is not None and locked not in ("yes", "no"):
         check.error(where, f"<podcast:locked> is {locked!r}, not yes or no", _REBUILD)
-    medium = _text(channel, f"{{{PODCAST}}}medium")
+    medium = _text(channel, f"{{{PODCAST_NS}}}medium")
     if medium is not None and medium not in MEDIUMS:
         check.error(where, f"<podcast:medium> {medium!r} is not a medium the namespace defines", "use podcast")
-    for person in channel.findall(f"{{{PODCAST}}}person"):
+    for person in channel.findall(f"{{{PODCAST_NS}}}person"):
         if not (person.text or "").strip():
             check.error(where, "a <podcast:person> has no name", "give each host a name in papercast.toml")
         for key in ("img", "href"):
@@ -625,28 +323,10 @@ def _check_podcast_channel(channel: etree._Element, where: str, check: _Check) -
 
 
 def _check_image(path: Path, check: _Check) -> None:
-    where, fix = check.rel(path), "set show.cover to a square RGB JPEG or PNG of 1400 to 3000 pixels, " \
-                                  "or remove it to use the generated cover"
-    try:
-        with Image.open(path) as image:
-            kind, (width, height), mode = image.format, image.size, image.mode
-            image.load()  # a truncated file opens fine and fails only when decoded
-    except UnidentifiedImageError:
-        return check.error(where, "is not an image", fix)
-    except (OSError, Image.DecompressionBombError) as exc:
-        return check.error(where, f"cannot be read ({exc})", fix)
-    if kind not in _IMAGE_SUFFIXES:
-        check.error(where, f"is {kind}; podcast apps need JPEG or PNG", fix)
-    elif path.suffix.lower() not in _IMAGE_SUFFIXES[kind]:
-        check.error(where, f"is a {kind} named {path.suffix}; Apple requires the extension to match", fix)
-    if width != height:
-        check.error(where, f"is {width}x{height} pixels; cover art must be square", fix)
-    if not (1400 <= width <= 3000 and 1400 <= height <= 3000):
-        check.error(where, f"is {width}x{height} pixels; Apple requires 1400 to 3000 pixels a side", fix)
-    if kind in _IMAGE_SUFFIXES and mode in ("RGBA", "LA", "P", "PA"):
-        check.warning(where, f"has colour mode {mode}; Apple asks for plain RGB (transparency shows as black)", fix)
-    elif kind in _IMAGE_SUFFIXES and mode != "RGB":
-        check.error(where, f"has colour mode {mode}; Apple Podcasts requires RGB", fix)
+    where, fix = check.rel(path), f"set show.cover: {COVER_FIX}, or remove it to use the generated cover"
+    for finding in cover_findings(path)[1]:
+        (check.error if finding.severity == "error" else check.warning)(where, finding.text, fix)
+
 
 
 def _check_item(item: etree._Element, number: int, check: _Check,
@@ -656,7 +336,7 @@ def _check_item(item: etree._Element, number: int, check: _Check,
     where = f'{FEED_NAME}: item {number} "{short}"' if title else f"{FEED_NAME}: item {number}"
     if not title:
         check.error(where, "has no <title>", "give the episode a title in episodes/*.toml")
-    if not _text(item, "description") and not _text(item, f"{{{ITUNES}}}summary"):
+    if not _text(item, "description") and not _text(item, f"{{{ITUNES_NS}}}summary"):
         check.warning(where, "has no description; apps show an empty page", "add a description to the episode")
 
     guid = _text(item, "guid")
@@ -682,13 +362,13 @@ def _check_item(item: etree._Element, number: int, check: _Check,
         elif published[:3] in _DAYS and published[:3] != _DAYS.split("|")[stamp.weekday()]:
             check.warning(where, f"pubDate {published!r} names the wrong weekday", _REBUILD)
 
-    explicit = _text(item, f"{{{ITUNES}}}explicit")
+    explicit = _text(item, f"{{{ITUNES_NS}}}explicit")
     if explicit is not None and explicit not in ("true", "false"):
         check.error(where, f"<itunes:explicit> is {explicit!r}; Apple Podcasts accepts only true or false", _REBUILD)
     check.url(_text(item, "link"), where, "<link>")
 
     audio, length = _check_enclosure(item, number, where, check, enclosures)
-    declared_text = _text(item, f"{{{ITUNES}}}duration")
+    declared_text = _text(item, f"{{{ITUNES_NS}}}duration")
     declared = _duration(declared_text) if declared_text else None
     if declared_text is None:
         check.warning(where, "has no <itunes:duration>; apps show no length until they download it", _REBUILD)
@@ -743,7 +423,7 @@ def _check_enclosure(item: etree._Element, number: int, where: str, check: _Chec
 
 def _check_episode_files(item: etree._Element, where: str, audio: Path | None,
                          duration: float | None, check: _Check) -> None:
-    transcripts = item.findall(f"{{{PODCAST}}}transcript")
+    transcripts = item.findall(f"{{{PODCAST_NS}}}transcript")
     if not transcripts:
         check.warning(where, "links no <podcast:transcript>; apps can show no transcript", _REBUILD)
     for tag in transcripts:
@@ -767,7 +447,7 @@ def _check_episode_files(item: etree._Element, where: str, audio: Path | None,
             else:
                 _validate_file(path, parser, duration, check)
 
-    chapters = item.findall(f"{{{PODCAST}}}chapters")
+    chapters = item.findall(f"{{{PODCAST_NS}}}chapters")
     if not chapters:
         check.warning(where, "links no <podcast:chapters>; apps can show no chapters", _REBUILD)
     if len(chapters) > 1:

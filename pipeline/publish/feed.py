@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import io
 import re
 import uuid
-from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 from urllib.parse import quote
@@ -21,55 +18,24 @@ from feedgen.ext.podcast import PodcastExtension
 from feedgen.ext.podcast_entry import PodcastEntryExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
-from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
 
 from ..config import ShowConfig
 from ..errors import FeedError
 from ..fsutil import write_if_changed
 from ..model import Paper
+from .cover import write_cover
+from .records import FeedEpisode
+from .spec import FEED_NAME, ITUNES_NS, PODCAST_NS, PODCAST_NS_LEGACY
 
-FEED_NAME = "feed.xml"
-COVER_NAMES = {"JPEG": "cover.jpg", "PNG": "cover.png"}
-_ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
-PODCAST_NS = "https://podcastindex.org/namespace/1.0"
-# The namespace's first URI. podcastparser 0.6.11 (gPodder's parser) reads podcast:chapters
-# and podcast:transcript only under it, so items repeat those two tags under it with a prefix
-# of their own: apps that match the "podcast:" prefix never see the copies, apps that know
-# both URIs find the same URLs twice, and podcastparser reports them at all.
-PODCAST_NS_LEGACY = "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md"
+# podcastparser 0.6.11 (gPodder's parser) reads podcast:chapters and podcast:transcript only
+# under the namespace's first URI, so items repeat those two tags under it with a prefix of
+# their own: apps that match the "podcast:" prefix never see the copies, apps that know both
+# URIs find the same URLs twice, and podcastparser reports them at all.
 _LEGACY_PREFIX = "oldpodcast"
 # The namespace's own UUID, for podcast:guid (UUIDv5 of the feed URL without its scheme).
 _GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 # lastBuildDate of a feed without episodes: any fixed instant keeps the file reproducible.
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
-_COVER_SIZE = 1400
-_BACKGROUND, _CIRCLE, _ACCENT, _INK = (30, 56, 74), (39, 70, 90), (226, 196, 140), (246, 241, 231)
-
-
-@dataclass(frozen=True)
-class FeedEpisode:
-    """One published episode as the feed describes it; paths are relative to `feed/`."""
-
-    id: str
-    title: str
-    summary: str
-    papers: tuple[Paper, ...]
-    guid: str
-    published: dt.datetime
-    updated: dt.datetime | None
-    audio: str
-    size: int
-    duration: int
-    transcript: str | None
-    vtt: str | None = None
-    srt: str | None = None
-    transcript_json: str | None = None
-    chapters: str | None = None
-    # Measured after encoding and kept in the publication record; the feed does not carry them.
-    loudness_lufs: float | None = None
-    true_peak_dbtp: float | None = None
-    # A shortened transcript ("Name: line" per line) for the show notes.
-    excerpt: str = ""
 
 
 def podcast_guid(feed_url: str) -> str:
@@ -80,7 +46,7 @@ def podcast_guid(feed_url: str) -> str:
 
 def _add_explicit(parent: object, value: bool | None) -> None:
     if value is not None:
-        xml_elem(f"{{{_ITUNES}}}explicit", parent).text = "true" if value else "false"
+        xml_elem(f"{{{ITUNES_NS}}}explicit", parent).text = "true" if value else "false"
 
 
 class _Podcast(PodcastExtension):
@@ -199,78 +165,6 @@ def show_notes_html(episode: FeedEpisode, show: ShowConfig | None = None) -> str
         href = show.url_for(episode.transcript) if show else episode.transcript
         parts.append(f'<p><a href="{html.escape(_url(href))}">Read the full transcript</a></p>')
     return "".join(parts)
-
-
-def _check_cover(path: Path) -> tuple[str, bytes]:
-    def bad(problem: str) -> FeedError:
-        return FeedError(f"cover {path}: {problem}")
-
-    try:
-        data = path.read_bytes()
-        with Image.open(io.BytesIO(data)) as image:
-            kind, (width, height) = image.format, image.size
-            if kind not in COVER_NAMES:
-                raise bad(f"is {kind}, but podcast apps need JPEG or PNG")
-            if width != height:
-                raise bad(f"is {width}x{height} pixels, but it must be square")
-            if not 1400 <= width <= 3000:
-                raise bad(f"is {width}x{height} pixels, but it must be 1400 to 3000 pixels wide")
-            if image.mode == "CMYK":
-                raise bad("uses CMYK colour, which Apple Podcasts rejects (save it as RGB)")
-            image.load()  # a truncated file opens fine and fails only when decoded
-    except UnidentifiedImageError:
-        raise bad("not an image Pillow can read (use JPEG or PNG)") from None
-    except (OSError, Image.DecompressionBombError) as exc:
-        raise bad(f"cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
-    return COVER_NAMES[kind], data
-
-
-def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
-    lines: list[str] = []
-    for word in text.split():
-        if lines and draw.textlength(f"{lines[-1]} {word}", font=font) <= width:
-            lines[-1] += f" {word}"
-        else:
-            lines.append(word)
-    return lines
-
-
-@lru_cache(maxsize=4)  # encoding the PNG is the slowest step, and write_feed redoes write_cover
-def _generated_cover(title: str) -> bytes:
-    """A plain square PNG: the title in large type on a calm background."""
-    size, margin = _COVER_SIZE, 150
-    image = Image.new("RGB", (size, size), _BACKGROUND)
-    draw = ImageDraw.Draw(image)
-    draw.ellipse((820, 820, 1900, 1900), fill=_CIRCLE)
-    text = " ".join(title.split()) or "Untitled"
-    for font_size in range(168, 47, -8):
-        # Pillow's bundled font: same glyphs on every machine, so the bytes are reproducible.
-        font = ImageFont.load_default(size=font_size)
-        lines = _wrap(draw, text, font, size - 2 * margin)
-        step = round(font_size * 1.18)
-        fits = all(draw.textlength(line, font=font) <= size - 2 * margin for line in lines)
-        if fits and step * len(lines) <= size - 2 * margin - 140:
-            break
-    top = (size - step * len(lines)) // 2
-    draw.rectangle((margin, top - 60, margin + 160, top - 44), fill=_ACCENT)
-    for index, line in enumerate(lines):
-        draw.text((margin, top + index * step), line, font=font, fill=_INK)
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-def write_cover(show: ShowConfig) -> str:
-    """Put the show's cover into `feed/` (copied or generated); return its path relative to `feed/`."""
-    if show.cover is not None:
-        name, data = _check_cover(show.cover)
-    else:
-        name, data = COVER_NAMES["PNG"], _generated_cover(show.title)
-    write_if_changed(show.feed_dir / name, data, FeedError)
-    for other in set(COVER_NAMES.values()) - {name}:
-        # A cover left over in the other format would be published but never used.
-        (show.feed_dir / other).unlink(missing_ok=True)
-    return name
 
 
 def _episode_problem(ep: FeedEpisode) -> str | None:

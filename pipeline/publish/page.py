@@ -29,8 +29,9 @@ from ..config import ShowConfig
 from ..errors import FeedError
 from ..fsutil import write_if_changed
 from ..model import Paper
-from .check import Chapter, Cue, parse_chapters, parse_json_transcript, parse_vtt
-from .feed import COVER_NAMES, FEED_NAME, FeedEpisode
+from .records import FeedEpisode
+from .sidecars.read import Chapter, Cue, parse_chapters, parse_json_transcript, parse_vtt
+from .spec import COVER_NAMES, FEED_NAME
 
 PAGE_NAME = "index.html"
 _TEMPLATES = Path(__file__).parent / "templates" / "page"

@@ -5,16 +5,43 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import PapercastError
 from ..fsutil import write_if_changed
 from ..model import Author, Paper
-from .feed import FeedEpisode
 
 RECORDS_NAME = "published.json"
 PLANS_NAME = "plans.json"
+
+
+@dataclass(frozen=True)
+class FeedEpisode:
+    """One published episode as the feed describes it; paths are relative to `feed/`."""
+
+    id: str
+    title: str
+    summary: str
+    papers: tuple[Paper, ...]
+    guid: str
+    published: dt.datetime
+    updated: dt.datetime | None
+    audio: str
+    size: int
+    duration: int
+    transcript: str | None
+    vtt: str | None = None
+    srt: str | None = None
+    transcript_json: str | None = None
+    chapters: str | None = None
+    # Measured after encoding and kept in the publication record; the feed does not carry them.
+    loudness_lufs: float | None = None
+    true_peak_dbtp: float | None = None
+    # A shortened transcript ("Name: line" per line) for the show notes.
+    excerpt: str = ""
+
 
 
 def _to_json(episode: FeedEpisode) -> dict[str, Any]:

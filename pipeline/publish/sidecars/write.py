@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ..audio import Chapter, Timeline
-from ..errors import AudioError, FeedError
-from ..fsutil import write_if_changed
-from ..model import Script
+from ...audio import Chapter, Timeline
+from ...errors import AudioError, FeedError
+from ...fsutil import write_if_changed
+from ...model import Script
 
 EPISODE_DIR = "episodes"
 CHAPTERS_VERSION = "1.2.0"
