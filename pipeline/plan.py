@@ -42,6 +42,7 @@ from .script import (
     template_environment,
 )
 from .script.spoken import SpokenForm
+from .script.writer import DEFAULT_WPM
 from .sources.registry import load_papers, read_papers, reading_list
 from .speech.cache import TurnCache, turn_key, voice_version
 from .speech.casting import words_per_minute
@@ -79,7 +80,7 @@ def show_templates(show: ShowConfig) -> jinja2.Environment:
 
 
 def episode_draft(show: ShowConfig, definition: EpisodeDef, papers: Sequence[Paper],
-                  pronunciations: dict[str, Pronunciation], wpm: tuple[float, float] = (160, 160),
+                  pronunciations: dict[str, Pronunciation], wpm: tuple[float, float] = DEFAULT_WPM,
                   env: jinja2.Environment | None = None) -> Draft:
     """The dialogue for one episode of the show, in its format and, if it has one, to its length."""
     info = EpisodeInfo(id=definition.id, title=definition.title, description=definition.description)
