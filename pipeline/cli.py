@@ -194,7 +194,8 @@ def script(sources: tuple[Path, ...], title: str | None, entries: tuple[str, ...
 @cli.command()
 @click.option("--show", "show_root", type=click.Path(file_okay=False, path_type=Path), default=".",
               show_default=True, help="The show folder; its feed/ is checked.")
-@click.option("--base-url", help="Where feed/ is served (default: base_url in papercast.toml, else the feed's self link).")
+@click.option("--base-url",
+              help="Where feed/ is served (default: base_url in papercast.toml, else the feed's self link).")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only, no warnings.")
 def check(show_root: Path, base_url: str | None, quiet: bool) -> None:
     """Check the built feed and its files against what podcast apps require.
@@ -285,13 +286,15 @@ def voices(only: str | None) -> None:
         click.echo(f"{name}: default voices {first!r} and {second!r}")
         for voice in engine.voices():
             detail = ", ".join(x for x in (voice.language, voice.gender) if x)
-            click.echo(f'  engine = "{name}"  voice = "{voice.id}"  # {voice.name}' + (f" ({detail})" if detail else ""))
+            line = f'  engine = "{name}"  voice = "{voice.id}"  # {voice.name}'
+            click.echo(line + (f" ({detail})" if detail else ""))
 
 
 @cli.command()
 @click.option("--show", "show_root", type=click.Path(file_okay=False, path_type=Path), default=".",
               show_default=True, help="The show folder; its feed/ is served.")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 for the whole network).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0 for the whole network).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
 @click.option("-q", "--quiet", is_flag=True, help="Do not log requests.")
 def serve(show_root: Path, host: str, port: int, quiet: bool) -> None:

@@ -1,4 +1,7 @@
-"""Planning: what each episode will be (papers, script, turns, file names) and the fingerprints that say when to plan again."""
+"""Planning: what each episode will be (papers, script, turns, file names).
+
+Also the fingerprints that say when an episode must be planned again, and new episodes for new papers.
+"""
 
 from __future__ import annotations
 
@@ -160,7 +163,10 @@ def _code_digest() -> str:
 
 
 def show_inputs(show: ShowConfig, hosts: tuple[Host, Host], cover: Path | None) -> str:
-    """A hash of what every episode's plan is made from: code, show settings, voices, templates, pronunciations, cover."""
+    """A hash of what every episode's plan is made from.
+
+    That is papercast's code, the show's settings, voices, templates, pronunciations and cover.
+    """
     files = [show.root / CONFIG_NAME, *(show.root / name for name in PRONUNCIATION_FILES)]
     if show.templates_dir.is_dir():
         files += [path for path in show.templates_dir.rglob("*") if path.is_file()]
