@@ -30,7 +30,7 @@ APA = re.compile(
     r"(?P<title>[^\s].*?[.?!])(?=\s|$)\s*(?P<rest>.*)$")
 _SPACED_INITIALS = re.compile(r"\b([A-Z])\.\s+(?=[A-Z]\.)")
 _JOINED_INITIALS = re.compile(r"\.(?=[A-Z])")
-_APA_JOURNAL = re.compile(rf"^(?P<journal>{_JOURNAL})(?:,\s*\d|\.(?=\s|$)|,?\s*$)")
+_APA_JOURNAL = re.compile(rf"^(?P<journal>{_JOURNAL})(?:,\s*(?=\d)|\.(?=\s|$)|,?\s*$)")
 
 
 @dataclass(frozen=True)
