@@ -39,7 +39,10 @@ _BUTTONS = re.compile(
 _ATTACHMENT = re.compile(
     r"^(?:.{1,160}\.(?:m4a|mp3|wav|ogg|flac|pdf|docx?|xlsx?|pptx?|png|jpe?g|gif|webp|heic|zip|mp4|mov|avi)"
     r"|\(?\d+(?:[.,]\d+)?\s*(?:[KMG]i?B|bytes)\)?.*|downloaded\s+\d+\s+times?)$", re.IGNORECASE)
-_SIGNATURE = re.compile(r"^(?:[_\-=~*]{4,}|--\s?|sent\s+from\s+my\s+.*|get\s+outlook\s+for\s+.*)$", re.IGNORECASE)
+_SIGNATURE = re.compile(r"^(?:[_~]{4,}|--\s?|sent\s+from\s+my\s+.*|get\s+outlook\s+for\s+.*)$", re.IGNORECASE)
+_RULE = re.compile(r"^(?:[_~]{4,}|--\s?)$")
+# What a paper line has and a signature line does not.
+_EVIDENCE = re.compile(r"10\.\d{4,9}/|https?://|\bPublished\b|\b(?:Key finding|Summary|Abstract)s?:", re.IGNORECASE)
 _FOOTER = re.compile(
     r"^(?:recommended\s+posts|join\s+the\s+conversation|more\s+posts\s+you\s+may\s+like|who\s+is\s+online|"
     r"powered\s+by\b.*|display\s+posts\s+from\s+previous.*|return\s+to\b.*|similar\s+topics|related\s+posts|"
@@ -88,7 +91,7 @@ def _names(lines: list[str], kinds: list[str]) -> None:
 
 
 def _spans(lines: list[str], kinds: list[str]) -> None:
-    """A footer ends the posts; a signature runs to the next post header; a closing takes the name after it."""
+    """A footer ends the posts; a signature runs to a blank line or post header; a closing takes the name after it."""
     index = 0
     while index < len(lines):
         kind = kinds[index]
@@ -97,9 +100,12 @@ def _spans(lines: list[str], kinds: list[str]) -> None:
                 kinds[rest] = kinds[rest] or "footer"
             return
         if kind in ("signature", "closing"):
-            limit = len(lines) if kind == "signature" else min(index + 2, len(lines))
+            # A rule starts a signature of a few short lines; "Sent from my ..." is one by itself.
+            span = 4 if kind == "signature" and _RULE.match(lines[index].strip()) else int(kind == "closing")
+            limit = min(index + 1 + span, len(lines))
             follow = index + 1
-            while follow < limit and kinds[follow] != "header" and (lines[follow].strip() or kind == "signature"):
+            while (follow < limit and kinds[follow] != "header" and lines[follow].strip()
+                   and not _EVIDENCE.search(lines[follow]) and len(lines[follow].split()) <= 12):
                 kinds[follow] = kinds[follow] or kind
                 follow += 1
             index = follow

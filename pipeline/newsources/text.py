@@ -133,8 +133,10 @@ class _Assembler:
         elif kind == "date":
             record.set(kind, token.value if token.value is not None else parse_date(token.text), token.line)
         else:
-            if kind not in record.fields:  # a second link is not a second paper
+            if kind not in record.fields:
                 record.fields[kind] = token.text
+            elif record.fields[kind] != token.text:  # a second link is not a second paper
+                self.left_out(token.line, token.text, f"is a second {kind} for the paper at line {record.line}")
             record.last, record.last_line = kind, token.line
 
     @staticmethod

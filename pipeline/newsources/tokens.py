@@ -123,7 +123,7 @@ def _plain(found: list[Token], text: str, line: int, label: str) -> str:
     """Add a stretch of text as the value of the pending label, else as plain text; the label left."""
     # Separators between fields ("·", "—"), and the "(" of "(https://doi.org/...)".
     text = re.sub(r"^[)\]]+|[(\[]+$", "", text.strip(SEPARATORS)).strip(SEPARATORS)
-    if not text:
+    if not any(ch.isalnum() for ch in text):
         return label
     if not label and found and found[-1].kind == "label" and found[-1].line == line - 1:
         label = found.pop().text
