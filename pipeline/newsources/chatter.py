@@ -27,7 +27,7 @@ _HEADER = re.compile(
     rf"|[·•\s]*{TIME}[·•\s]*(?:\(edited\))?|(?:members?|moderators?|administrators?|admin|op|new\s+member|"
     r"\d+\s+(?:posts?|replies|reply|likes?|upvotes?|points?|comments?|followers?|reactions?)|"
     r"posts?:\s*\d+|joined:?.*|location:.*|reputation:?.*|level\s+\d+|u/\S+|\[deleted\]|[·•|])"
-    r"|(?:re|fwd?):\s.*)$", re.IGNORECASE)
+    r")$", re.IGNORECASE)
 _BUTTONS = re.compile(
     r"^(?:quote|reply|share|save|report|follow|unfollow|top|back\s+to\s+top|like|likes?|vote|upvote|downvote|"
     r"permalink|edit|delete|award|more\s+replies|\d+\s+more\s+repl(?:y|ies)|add\s+a\s+comment|sort\s+by:?.*|best|"

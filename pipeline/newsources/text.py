@@ -42,6 +42,8 @@ class _Record:
     last: str = ""
     last_line: int = 0
     started_by_field: bool = False  # began where a field of the paper before came again
+    written: str = ""  # the text the title was taken from
+    own: str = ""  # the poster's words cut from before the title
 
     def has(self, kind: str) -> bool:
         return bool(self.finding) if kind == "finding" else kind in self.fields
@@ -105,8 +107,9 @@ class _Assembler:
             text, authors, rest = names
             record.set("authors", authors, line)
         own, title = lead_title(text)
+        record.written = text
         if own and (len(text.split()) > 30 or _OWN_WORDS.search(own)):
-            self.left_out(line, own, "reads as the poster's own words, not a paper")
+            record.own = own  # reported once the record proves to be a paper
             text = title
         record.fields["title"] = text
         if not names or not names[0]:
@@ -244,8 +247,12 @@ def read_text(text: str, name: str) -> tuple[list[tuple[str, dict[str, Any] | st
     for record in assembler.records:
         title, title_date = _title_and_date(record.fields.get("title", ""))
         if not record.content():
-            assembler.left_out(record.line, title, "has no date, DOI, authors or finding with it")
+            text = clean(record.written or title, 60)
+            assembler.notes.append((record.line, f"{name}: line {record.line}: {text!r} left out "
+                                                 "(no date, DOI, authors or finding with it)"))
             continue
+        if record.own:
+            assembler.left_out(record.line, record.own, "reads as the poster's own words, not a paper")
         where = f"{name}: entry {len(papers) + 1} (line {record.line})"
         if not title and set(record.fields) <= {"url", "doi"} and not record.finding:
             assembler.left_out(record.line, record.fields.get("url") or record.fields.get("doi", ""),
@@ -261,7 +268,9 @@ def read_text(text: str, name: str) -> tuple[list[tuple[str, dict[str, Any] | st
     if cleaned.dropped:
         shown = ", ".join(f"{number} {clean(line, 30)!r}" for number, line in cleaned.dropped[:8])
         more = f" and {len(cleaned.dropped) - 8} more" if len(cleaned.dropped) > 8 else ""
-        notes.append(f"{name}: {len(cleaned.dropped)} lines of web-page chatter left out (lines {shown}{more})")
+        count = len(cleaned.dropped)
+        notes.append(f"{name}: {count} line{'s' if count > 1 else ''} of web-page chatter left out "
+                     f"(lines {shown}{more})")
     return papers, notes
 
 
