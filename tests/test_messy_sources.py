@@ -7,14 +7,12 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from pipeline.errors import SourceError
 from pipeline.fields import Collected
 from pipeline.model import Paper
-from pipeline.newsources import detect, encoding, endnote, medline
-from pipeline.newsources import text as free_text
+from pipeline.newsources import detect, encoding, endnote, medline, text as free_text
 from pipeline.newsources.chatter import strip_chatter
 from pipeline.sources import read_papers
 
@@ -71,7 +69,7 @@ def test_fixture_gives_expected_papers_field_by_field(expected_path: Path) -> No
     assert out.problems == []
     got = [_row(paper) for paper in out.papers]
     assert len(got) == len(expected["papers"]), [row["title"] for row in got]
-    for number, (row, want) in enumerate(zip(got, expected["papers"]), start=1):
+    for number, (row, want) in enumerate(zip(got, expected["papers"], strict=False), start=1):
         for name, value in want.items():
             assert row[name] == value, f"paper {number}, {name}"
     for paper in out.papers:
@@ -88,7 +86,7 @@ def test_forum_thread_gives_the_papers_of_its_bibtex_export() -> None:
     _, out = read(MESSY / "forum-ipb.txt")
     bibtex = read_papers(MESSY / "migraine-gut.bib")
     assert len(out.papers) == len(bibtex) == 12
-    for thread, export in zip(out.papers, bibtex):
+    for thread, export in zip(out.papers, bibtex, strict=False):
         assert (thread.title, thread.authors, thread.year, thread.month, thread.day, thread.doi, thread.finding) == \
             (export.title, export.authors, export.year, export.month, export.day, export.doi, export.finding)
 
@@ -113,7 +111,7 @@ def test_file_of_no_known_shape_is_refused_in_one_line(name: str) -> None:
 
 def test_undecodable_bytes_are_refused_with_the_fix(tmp_path: Path) -> None:
     path = tmp_path / "list.txt"
-    data = "Title 2023 ".encode() + bytes(range(0x80, 0x100)) * 3
+    data = b"Title 2023 " + bytes(range(0x80, 0x100)) * 3
     with pytest.raises(SourceError, match="save it as UTF-8"):
         encoding.decode(path, data)
 

@@ -126,7 +126,7 @@ def strip_chatter(text: str) -> Cleaned:
     _spans(lines, kinds)
     out: dict[int, list[str]] = {}
     dropped = []
-    for number, line, kind in zip(numbers, lines, kinds):
+    for number, line, kind in zip(numbers, lines, kinds, strict=False):
         if kind and line.strip():
             dropped.append((number, line.strip()))
         else:

@@ -64,7 +64,9 @@ def _vancouver(line: str) -> Reference | None:
 def _apa_authors(text: str) -> tuple[Author, ...] | None:
     """APA authors; "Chen, M. J." is read as "Chen, M.J." and given back its space."""
     authors = author_list(_SPACED_INITIALS.sub(r"\1.", text))
-    return tuple(Author(a.family, _JOINED_INITIALS.sub(". ", a.given), a.is_group) for a in authors) if authors else None
+    if not authors:
+        return None
+    return tuple(Author(a.family, _JOINED_INITIALS.sub(". ", a.given), a.is_group) for a in authors)
 
 
 def _apa(line: str) -> Reference | None:

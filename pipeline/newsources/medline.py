@@ -69,10 +69,15 @@ def _date(value: str) -> tuple[int | None, int | None, int | None]:
     return parsed if parsed else (None, None, None)
 
 
+def _family_initials(name: str) -> tuple[str, str]:
+    family, _, initials = name.rpartition(" ")
+    return (family, initials) if family else (name, "")
+
+
 def _authors(record: _Record) -> tuple[Author, ...]:
     names = [family_given(name) for name in record.every("FAU")]
     if not names:  # "Girardeau G": family name, then initials
-        names = [Author(*name.rsplit(" ", 1)) if " " in name else Author(name) for name in record.every("AU")]
+        names = [Author(*_family_initials(name)) for name in record.every("AU")]
     names += [Author(group, is_group=True) for group in record.every("CN")]
     return real_authors(names)
 
@@ -92,9 +97,9 @@ def _paper(record: _Record, index: int, path: Path, out: Collected) -> None:
         title = title[:-1]  # MEDLINE ends every title with a full stop
     journal = re.sub(r"\s*\([^()]*\)$", "", record.first("JT", "TA"))  # "Science (New York, N.Y.)"
     year, month, day = _date(record.first("DP"))
+    url = pubmed_url(pmid) if pmid.isdigit() else ""
     paper = build_paper(where, "", path, _authors(record), out.notes, title=title, journal=journal,
-                        year=year, month=month, day=day, doi=_doi(record), url=pubmed_url(pmid) if pmid.isdigit() else "",
-                        finding=record.first("AB"))
+                        year=year, month=month, day=day, doi=_doi(record), url=url, finding=record.first("AB"))
     out.keep(paper, where)
 
 
