@@ -26,6 +26,7 @@ from typing import Any
 from ..errors import SourceError
 from ..fields import Collected, author_list, build_paper, clean, parse_date
 from .chatter import strip_chatter
+from .gaps import found_note
 from .runon import abstract_like, journal_of, lead_title, sentences, split_names
 from .tokens import DATE, SEPARATORS, Token, tokens
 
@@ -283,4 +284,6 @@ def read(path: Path, text: str, out: Collected) -> None:
             if isinstance(fields, str):
                 raise SourceError(fields)
             authors = fields.pop("authors")
-            out.keep(build_paper(where, "", path, authors, out.notes, **fields), where)
+            paper = build_paper(where, "", path, authors, out.notes, **fields)
+            out.keep(paper, where)
+            out.notes.append(found_note(paper, where))
