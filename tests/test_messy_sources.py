@@ -10,11 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from pipeline.errors import SourceError
-from pipeline.fields import Collected
+from pipeline.sources.fields import Collected
 from pipeline.model import Paper
-from pipeline.newsources import detect, encoding, endnote, medline, text as free_text
-from pipeline.newsources.chatter import strip_chatter
-from pipeline.sources import read_papers
+from pipeline.sources import detect, encoding, endnote, medline, text as free_text
+from pipeline.sources.text.chatter import strip_chatter
+from pipeline.sources.registry import SourceRead, read_papers, read_source
 
 MESSY = Path(__file__).parent / "fixtures" / "sources" / "messy"
 EXPECTED = sorted((MESSY / "expected").glob("*.json"))
@@ -24,28 +24,10 @@ def _source(name: str) -> Path:
     return next(path for path in MESSY.iterdir() if path.is_file() and path.stem == name)
 
 
-def read(path: Path) -> tuple[str, Collected]:
-    """The format found and what was read (the readers of issue 14 until they join the registry)."""
-    decoded = encoding.decode(path, path.read_bytes())
-    refused = detect.refuse_table(decoded.text)
-    if refused:
-        raise SourceError(f"{path}: not a reading list: it looks like {refused}")
-    kind = detect.detect_new(decoded.text) or ("ris" if path.suffix == ".ris" else "text")
-    out = Collected(path)
-    if decoded.note:
-        out.notes.append(decoded.note)
-    if kind == "medline":
-        medline.read_medline(path, decoded.text, out)
-    elif kind == "endnote-xml":
-        endnote.read_endnote(path, decoded.text, out)
-    elif kind == "ris":
-        from pipeline.exports import read_ris
-        read_ris(path, decoded.text, out)
-    else:
-        free_text.read(path, decoded.text, out)
-    if not out.papers and not out.problems:
-        raise SourceError(f"{path}: not a reading list: it looks like {detect.looks_like(decoded.text)}")
-    return {"endnote-xml": "endnote-xml"}.get(kind, kind), out
+def read(path: Path) -> tuple[str, SourceRead]:
+    """The format found and what was read, through the registry as `papercast add` reads it."""
+    result = read_source(path)
+    return result.format, result
 
 
 def _row(paper: Paper) -> dict[str, object]:
@@ -66,7 +48,7 @@ def test_fixture_gives_expected_papers_field_by_field(expected_path: Path) -> No
     expected = json.loads(expected_path.read_text(encoding="utf-8"))
     kind, out = read(_source(expected_path.stem))
     assert kind == expected["format"]
-    assert out.problems == []
+    assert out.problems == ()
     got = [_row(paper) for paper in out.papers]
     assert len(got) == len(expected["papers"]), [row["title"] for row in got]
     for number, (row, want) in enumerate(zip(got, expected["papers"], strict=False), start=1):
@@ -78,6 +60,9 @@ def test_fixture_gives_expected_papers_field_by_field(expected_path: Path) -> No
     notes = "\n".join(out.notes)
     for text in expected.get("left_out", []):
         assert text in notes
+    gaps = "\n".join(out.gaps)
+    for entry in expected.get("missing", []):
+        assert entry in gaps or any(entry in note and "has no" in note for note in out.gaps), entry
     if "encoding" in expected:
         assert f"read as {expected['encoding']}" in notes
 
@@ -126,7 +111,7 @@ def test_endnote_xml_entities_are_not_resolved(tmp_path: Path) -> None:
            "<xml><records><record><titles><title>A &x; title</title></titles></record></records></xml>")
     out = Collected(tmp_path / "e.xml")
     try:
-        endnote.read_endnote(tmp_path / "e.xml", xml, out)
+        endnote.read(tmp_path / "e.xml", xml, out)
     except SourceError:
         return
     assert all("root:" not in paper.title for paper in out.papers)
@@ -134,12 +119,12 @@ def test_endnote_xml_entities_are_not_resolved(tmp_path: Path) -> None:
 
 def test_broken_endnote_xml_is_one_line(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match=r"not valid EndNote XML \(line 1"):
-        endnote.read_endnote(tmp_path / "e.xml", "<xml><records><record><title>x</record>", Collected(tmp_path))
+        endnote.read(tmp_path / "e.xml", "<xml><records><record><title>x</record>", Collected(tmp_path))
 
 
 def test_medline_without_pmid_is_refused(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match="no 'PMID-' line"):
-        medline.read_medline(tmp_path / "m.nbib", "TI  - A title\n", Collected(tmp_path))
+        medline.read(tmp_path / "m.nbib", "TI  - A title\n", Collected(tmp_path))
 
 
 # --- Property tests -------------------------------------------------------------------
@@ -167,7 +152,7 @@ def test_no_text_crashes_the_text_reader(text: str) -> None:
 @settings(max_examples=80, deadline=None)
 @given(st.text(max_size=400))
 def test_no_text_crashes_medline_endnote_or_detection(text: str) -> None:
-    for reader in (medline.read_medline, endnote.read_endnote):
+    for reader in (medline.read, endnote.read):
         try:
             reader(Path("x"), text, Collected(Path("x")))
         except SourceError:

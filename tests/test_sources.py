@@ -199,7 +199,6 @@ def test_yaml_forms(tmp_path: Path) -> None:
 # --- Errors ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("name", "content", "expected"), [
-    ("latin1.bib", "@article{a, title = {Café}}".encode("latin-1"), r"cannot be read \(not UTF-8 text\)"),
     ("nul.bib", b"@article{a,\x00 title = {A}}", r"cannot be read \(binary data, not text\)"),
     ("png.yaml", b"\x89PNG\r\n\x1a\n\x00\x00", r"cannot be read \(not UTF-8 text\)"),
     ("png.txt", bytes(range(1, 200)), r"cannot be read \(not UTF-8 text\)"),
@@ -367,7 +366,8 @@ def test_format_can_be_forced(tmp_path: Path) -> None:
     assert read_papers(path)[0].title == "Bib"
     with pytest.raises(SourceError, match=r"list\.bib: not RIS \(no record starts with a 'TY  - ' line\)$"):
         read_papers(path, format="ris")
-    with pytest.raises(SourceError, match=r"list\.bib: unknown format 'endnote' \(use bibtex, ris, csl-json, yaml, text\)$"):
+    with pytest.raises(SourceError, match=r"list\.bib: unknown format 'endnote' "
+                                          r"\(use bibtex, ris, csl-json, yaml, medline, endnote-xml, text\)$"):
         read_papers(path, format="endnote")
 
 
@@ -651,9 +651,19 @@ def test_text_run_together_without_full_stops_says_how_to_fix_it(tmp_path: Path)
         f"{path}: entry 2 (line 1) has no title (in text run together on one line, each finding must end with a full stop)"]
 
 
+def test_latin1_file_is_read_and_said(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.bib"
+    path.write_bytes("@article{a, title = {Café}}".encode("latin-1"))
+    result = read_source(path)
+    assert result.papers[0].title == "Café"
+    assert result.notes[0].startswith(f"{path}: not UTF-8 (byte 0xE9 at offset 24); read as Latin-1 (ISO-8859-1)")
+
+
 def test_text_without_papers(tmp_path: Path) -> None:
     path = write(tmp_path, "chat.txt", "Hi all,\n\nDoes anyone have papers on this?\n\nThanks\n")
-    assert error_of(path) == f"{path}: no papers found (in plain text, a paper is a title with a date, DOI, authors or finding)"
+    assert error_of(path) == (f"{path}: not a reading list papercast can read: it looks like plain text with no paper "
+                              "in it (no title with a date, DOI, authors or finding) (formats read: bibtex, ris, "
+                              "csl-json, yaml, medline, endnote-xml, text)")
 
 
 # --- Lenient and strict reading -------------------------------------------------------

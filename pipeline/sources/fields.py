@@ -20,6 +20,7 @@ from typing import Any
 
 from ..errors import SourceError
 from ..model import Author, Paper
+from .names import is_et_al
 
 # A title longer than this is almost always several fields or papers run together.
 MAX_TITLE = 500
@@ -358,6 +359,8 @@ class Collected:
         self.papers: list[Paper] = []
         self.problems: list[SourceError] = []
         self.notes: list[str] = []
+        self.found: list[str] = []  # for papers read from free text: the fields found, to be checked
+        self.places: dict[str, str] = {}  # key -> where the entry is, as messages name it
         self._keys: set[str] = set()
 
     @contextmanager
@@ -385,6 +388,7 @@ class Collected:
         elif self.has_key(paper.key):
             raise SourceError(f"{where} repeats the key '{paper.key}'")
         self.add(paper)
+        self.places[paper.key] = where if f"'{paper.key}'" in where else f"{where} ('{paper.key}')"
 
     def unique(self, key: str) -> str:
         """`key`, or `key` with a letter added when an earlier paper of this file has it."""
@@ -436,6 +440,7 @@ def build_paper(where: str, key: str, source: Path, authors: tuple[Author, ...],
     if len(finding) > MAX_FINDING:
         notes.append(f"{where} has a finding of {len(finding)} characters; shortened to {MAX_FINDING}")
         finding = shorten(finding, MAX_FINDING)
-    return Paper(key=key, title=title, authors=tuple(a for a in authors if a.family), journal=clean(fields["journal"]),
+    # "et al." and "and others" stand for the authors not named: they are not an author.
+    return Paper(key=key, title=title, authors=tuple(a for a in authors if a.family and not is_et_al(a.display)), journal=clean(fields["journal"]),
                  year=year, month=month, day=day, doi=doi, url=url, finding=finding, source=str(source))
 

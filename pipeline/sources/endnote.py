@@ -16,7 +16,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import SourceError
-from ..fields import Collected, build_paper, clean, family_given, parse_date
+from .fields import Collected, build_paper, clean, family_given, parse_date
 from .names import real_authors
 
 START = re.compile(r"<records>\s*<record>", re.IGNORECASE)
@@ -55,7 +55,7 @@ def _paper(record: etree._Element, index: int, path: Path, out: Collected) -> No
     out.keep(paper, where)
 
 
-def read_endnote(path: Path, text: str, out: Collected) -> None:
+def read(path: Path, text: str, out: Collected) -> None:
     """Read every `<record>` of an EndNote XML export into `out`, skipping (and reporting) bad ones."""
     try:
         # The text is decoded already: an encoding declaration would make lxml decode it again.

@@ -32,10 +32,12 @@ def _legacy(path: Path, data: bytes, error: UnicodeDecodeError) -> Decoded:
     """Windows-1252 (a superset of Latin-1's letters) when the non-ASCII bytes read as it."""
     high = [byte for byte in data if byte >= 0x80]
     where = f"byte 0x{data[error.start]:02X} at offset {error.start}"
+    if b"\x00" in data or sum(byte < 0x20 and byte not in b"\t\n\r\f\v" for byte in data) > max(8, len(data) // 50):
+        raise SourceError(f"{path}: cannot be read (not UTF-8 text)")  # an image or other binary file
     # Text in a Western language is mostly ASCII; a file mostly of high bytes is another
     # encoding (Shift-JIS, GBK, UTF-16 without a mark) that Windows-1252 would turn into mojibake.
     if _UNDEFINED_1252.intersection(high) or len(high) > len(data) // 4:
-        raise SourceError(f"{path}: cannot be read (not UTF-8: {where}; not Windows-1252 or Latin-1 either); "
+        raise SourceError(f"{path}: cannot be read (not UTF-8 text); nor Windows-1252 or Latin-1 ({where}): "
                           f"{_FIX.replace('WINDOWS-1252', 'ITS-ENCODING')}")
     name = "Windows-1252" if any(0x80 <= byte <= 0x9F for byte in high) else "Latin-1 (ISO-8859-1)"
     text = data.decode("cp1252")

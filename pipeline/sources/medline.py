@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import SourceError
-from ..fields import Collected, build_paper, family_given, parse_date
+from .fields import Collected, build_paper, family_given, parse_date
 from ..model import Author
 from .identifiers import pubmed_url
 from .names import real_authors
@@ -103,7 +103,7 @@ def _paper(record: _Record, index: int, path: Path, out: Collected) -> None:
     out.keep(paper, where)
 
 
-def read_medline(path: Path, text: str, out: Collected) -> None:
+def read(path: Path, text: str, out: Collected) -> None:
     """Read every record of a MEDLINE file into `out`; a record without a title is skipped and reported."""
     found = records(text)
     if not found:

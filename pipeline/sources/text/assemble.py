@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import SourceError
+from ...errors import SourceError
 from ..fields import Collected, author_list, build_paper, clean, parse_date
 from .chatter import strip_chatter
-from .gaps import found_note
+from ..gaps import found_note
 from .runon import abstract_like, journal_of, lead_title, sentences, split_names
 from .tokens import DATE, SEPARATORS, Token, tokens
 
@@ -286,4 +286,4 @@ def read(path: Path, text: str, out: Collected) -> None:
             authors = fields.pop("authors")
             paper = build_paper(where, "", path, authors, out.notes, **fields)
             out.keep(paper, where)
-            out.notes.append(found_note(paper, where))
+            out.found.append(found_note(paper, where))

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from ..fields import DATE_PATTERN, author_list, parse_date
-from ..model import Author
+from ...model import Author
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*"
 _NLM_DATE = rf"\d{{4}}(?:\s+{_MONTH}(?:[-/]{_MONTH})?(?:\s+\d{{1,2}})?)?"

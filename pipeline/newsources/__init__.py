@@ -1,1 +1,0 @@
-"""New paper readers for issue 14, kept apart until the sources stage becomes `pipeline/sources/`."""
