@@ -10,11 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from pipeline.errors import SourceError
-from pipeline.sources.fields import Collected
 from pipeline.model import Paper
 from pipeline.sources import detect, encoding, endnote, medline, text as free_text
-from pipeline.sources.text.chatter import strip_chatter
+from pipeline.sources.fields import Collected
 from pipeline.sources.registry import SourceRead, read_papers, read_source
+from pipeline.sources.text.chatter import strip_chatter
 
 MESSY = Path(__file__).parent / "fixtures" / "sources" / "messy"
 EXPECTED = sorted((MESSY / "expected").glob("*.json"))

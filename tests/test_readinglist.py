@@ -174,6 +174,8 @@ def test_bad_files_and_entries_are_skipped_and_reported(show: Path, tmp_path: Pa
         f"skipped: {empty}: no papers found (the file is empty)",
         f"skipped: {binary}: cannot be read (not UTF-8 text)",
         f"skipped: {missing}: cannot be read (no such file or directory)",
+        f"note: {ris}: entry 1 (line 1) ('good') has no year, DOI or finding",
+        f"note: {ris}: entry 3 (line 7) ('goodb') has no year, DOI or finding",
     ]
     assert report.summary() == f"2 added, 0 merged, 5 skipped (5 with an error); {show / STORE} updated"
     assert report.exit_code == 1

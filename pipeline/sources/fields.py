@@ -104,7 +104,8 @@ def is_doi(doi: str) -> bool:
 MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr) if name})
 MONTHS["sept"] = 9
-_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+          r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
 _ORD = r"(?:st|nd|rd|th)?"
 # Every date form papers are published with, longest first; a regex fragment without groups
 # so that text readers can embed it ("Published 11 October 2023").
@@ -150,7 +151,8 @@ def date_parts(value: Any, where: str) -> tuple[Any, Any, Any]:
     match = _ISO_DATE.fullmatch(value.strip()) if isinstance(value, str) else None
     if match is None:
         raise SourceError(f"{where} has date {clean(repr(value), 60)}, not YYYY, YYYY-MM or YYYY-MM-DD")
-    return match.groups()
+    year, month, day = match.groups()
+    return year, month, day
 
 
 # --- Names ----------------------------------------------------------------------------
@@ -229,7 +231,8 @@ def family_given(text: str) -> Author:
     return Author(text, is_group=True)
 
 
-_ET_AL = re.compile(r"(?:,?\s*(?:et\.?\s*al\.?|and (?:\d+ )?(?:others|colleagues|more)|\+\s*\d+\s+(?:more\s+)?authors?|…|"
+_ET_AL = re.compile(r"(?:,?\s*(?:et\.?\s*al\.?|and (?:\d+ )?(?:others|colleagues|more)|"
+                    r"\+\s*\d+\s+(?:more\s+)?authors?|…|"
                     r"\.\.\.))\s*$", re.IGNORECASE)
 
 
@@ -278,7 +281,7 @@ def author_list(text: str, trusted: bool = False) -> tuple[Author, ...] | None:
         parts = [p.strip() for p in re.split(r"\s*,\s*(?:and\s+|&\s*)?|\s+(?:and|&)\s+", text) if p.strip()]
         apa = len(parts) >= 2 and len(parts) % 2 == 0
         if apa and all(map(_is_initials, parts[1::2])) and all(map(_family, parts[::2])):
-            return tuple(Author(family, given) for family, given in zip(parts[::2], parts[1::2]))  # APA
+            return tuple(Author(family, given) for family, given in zip(parts[::2], parts[1::2], strict=True))  # APA
         vancouver = [re.fullmatch(r"(.+?)\s+([A-Z]{1,3})", p) for p in parts]
         if all(m and (_family(m.group(1)) or looks_like_person(m.group(1))) for m in vancouver):
             return tuple(Author(m.group(1), m.group(2)) for m in vancouver if m)  # "Tang Y, Liu S"
@@ -441,6 +444,7 @@ def build_paper(where: str, key: str, source: Path, authors: tuple[Author, ...],
         notes.append(f"{where} has a finding of {len(finding)} characters; shortened to {MAX_FINDING}")
         finding = shorten(finding, MAX_FINDING)
     # "et al." and "and others" stand for the authors not named: they are not an author.
-    return Paper(key=key, title=title, authors=tuple(a for a in authors if a.family and not is_et_al(a.display)), journal=clean(fields["journal"]),
+    named = tuple(a for a in authors if a.family and not is_et_al(a.display))
+    return Paper(key=key, title=title, authors=named, journal=clean(fields["journal"]),
                  year=year, month=month, day=day, doi=doi, url=url, finding=finding, source=str(source))
 

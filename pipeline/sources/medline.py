@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import SourceError
-from .fields import Collected, build_paper, family_given, parse_date
 from ..model import Author
+from .fields import Collected, build_paper, family_given, parse_date
 from .identifiers import pubmed_url
 from .names import real_authors
 

@@ -87,8 +87,9 @@ _RIS_START = re.compile(r"^\s*TY\s{1,2}-", re.MULTILINE)
 
 def detect_format(text: str, suffix: str = "") -> str:
     """The format of a paper file's text: content only one format has (`PMID-` and MEDLINE tags,
-    EndNote's `<records><record>`, a `TY  -` line, JSON, an `@type{` entry) decides; else a .yaml/.yml extension; else YAML in papercast's shape; else
-    plain text. So a forum post saved as .bib is still read as text."""
+    EndNote's `<records><record>`, a `TY  -` line, JSON, an `@type{` entry) decides; else a
+    .yaml/.yml extension; else YAML in papercast's shape; else plain text. So a forum post saved
+    as .bib is still read as text."""
     by_suffix = PAPER_SUFFIXES.get(suffix.lower(), "")
     start = text.lstrip()[:1]
     marked = detect_new(text)
@@ -194,17 +195,39 @@ def select_papers(papers: Sequence[Paper], entries: Sequence[str] | None, source
     return [by_key[key] for key in entries]
 
 
-def load_papers(sources: Sequence[Path], entries: Sequence[str] | None) -> list[Paper]:
-    """Read several paper files, one after the other, and select `entries` from all of them."""
+def load_papers(sources: Sequence[Path], entries: Sequence[str] | None, strict: bool = True) -> list[Paper]:
+    """Read several paper files, one after the other, and select `entries` from all of them.
+
+    Strict (the default), any bad entry is raised; otherwise bad entries are skipped (see
+    `source_problems` to report them) unless no paper at all is left.
+    """
     papers: list[Paper] = []
     origin: dict[str, Path] = {}
+    problems: list[SourceError] = []
     for path in sources:
-        for paper in read_papers(path):
+        result = read_source(path)
+        if strict and result.problems:
+            raise result.problems[0]
+        problems.extend(result.problems)
+        for paper in result.papers:
             if paper.key in origin:
                 raise SourceError(f"{path}: entry '{paper.key}' is also in {origin[paper.key]}")
             origin[paper.key] = path
             papers.append(paper)
+    if not papers and problems:
+        raise problems[0]
     return select_papers(papers, entries, ", ".join(str(path) for path in sources))
+
+
+def source_problems(sources: Sequence[Path]) -> list[SourceError]:
+    """The entries of these paper files that cannot be read (and are skipped when not strict)."""
+    found: list[SourceError] = []
+    for path in sources:
+        try:
+            found.extend(read_source(path).problems)
+        except SourceError:
+            continue  # a file that cannot be read at all is reported when the papers are loaded
+    return found
 
 
 def reading_list(root: Path, listed: Sequence[Path] | None) -> tuple[Path, ...]:

@@ -25,8 +25,8 @@ from typing import Any
 
 from ...errors import SourceError
 from ..fields import Collected, author_list, build_paper, clean, parse_date
-from .chatter import strip_chatter
 from ..gaps import found_note
+from .chatter import strip_chatter
 from .runon import abstract_like, journal_of, lead_title, sentences, split_names
 from .tokens import DATE, SEPARATORS, Token, tokens
 

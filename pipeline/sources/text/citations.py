@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..fields import DATE_PATTERN, author_list, parse_date
 from ...model import Author
+from ..fields import DATE_PATTERN, author_list, parse_date
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*"
 _NLM_DATE = rf"\d{{4}}(?:\s+{_MONTH}(?:[-/]{_MONTH})?(?:\s+\d{{1,2}})?)?"

@@ -12,8 +12,8 @@ from functools import lru_cache
 
 import pysbd
 
-from ..fields import author_list, looks_like_person
 from ...model import Author
+from ..fields import author_list, looks_like_person
 
 # A colon that ends the poster's own words before a title: "Two more that belong here: Title".
 _OWN_WORDS = re.compile(r"\b(?:I|I'm|I've|I'd|my|me|we|we're|our|you|your|here|below|following|these|this|"

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..fields import DATE_PATTERN, clean, parse_date
-from .citations import reference
 from ..identifiers import identifier_url
+from .citations import reference
 
 DATE = rf"(?i:{DATE_PATTERN})"
 # One alternative per kind of field. Labels start with a capital ("Summary:", "KEY FINDING:"), so
