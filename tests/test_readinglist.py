@@ -188,7 +188,7 @@ def test_strict_adds_nothing_when_anything_is_wrong(show: Path, tmp_path: Path) 
     bad = write(tmp_path / "bad.yaml", "- {title: Fine}\n- {journal: No title}\n- {title: Also fine, year: soon}\n")
     with pytest.raises(SourceError) as info:
         add_papers(show, [RIS, bad], strict=True)
-    assert str(info.value) == f"{bad}: entry 2 has no title (and 1 more problem); nothing was added (strict)"
+    assert str(info.value) == f"{bad}: entry 2 (line 2) has no title (and 1 more problem); nothing was added (strict)"
     assert (show / STORE).read_bytes() == before
     assert add_papers(show, [RIS], strict=True).exit_code == 0  # good files are still fine
 
@@ -197,7 +197,7 @@ def test_a_broken_reading_list_is_never_rewritten(show: Path) -> None:
     store = write(show / STORE, "papers:\n- {key: a, title: A}\n- {key: b}\n")
     with pytest.raises(SourceError) as info:
         add_papers(show, [RIS])
-    assert str(info.value) == f"{store}: entry 'b' has no title (fix the reading list before adding to it)"
+    assert str(info.value) == f"{store}: entry 'b' (line 3) has no title (fix the reading list before adding to it)"
     assert store.read_text(encoding="utf-8") == "papers:\n- {key: a, title: A}\n- {key: b}\n"
 
 
