@@ -243,7 +243,7 @@ def read_text(text: str, name: str) -> tuple[list[tuple[str, dict[str, Any] | st
     and its fields for `build_paper` (or why it cannot be a paper), plus notes on text left out."""
     cleaned = strip_chatter(text)
     assembler = _Assembler(name)
-    assembler.feed(tokens(cleaned.text))
+    assembler.feed(tokens(cleaned.lines, cleaned.numbers))
     papers: list[tuple[str, dict[str, Any] | str]] = []
     for record in assembler.records:
         title, title_date = _title_and_date(record.fields.get("title", ""))

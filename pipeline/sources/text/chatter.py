@@ -17,14 +17,16 @@ from dataclasses import dataclass
 _DAYS = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tue|wed|thu|fri|sat|sun"
 _UNITS = r"s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?|mo|months?|y|yrs?|years?"
 # A time as forums print it: "47 minutes ago", "Tuesday at 08:38 AM", "Mon Mar 04, 2024 9:12 pm".
-TIME = (rf"(?:(?:\d+|an?|one)\s*(?:{_UNITS})\.?\s+ago|just\s+now|yesterday|today|"
+TIME = (rf"(?i:(?:\d+|an?|one)\s*(?:{_UNITS})\.?\s+ago|just\s+now|yesterday|today|"
         rf"(?:(?:{_DAYS}),?\s+)?(?:at\s+)?(?:[A-Za-z]{{3,9}}\.?\s+\d{{1,2}},?\s+\d{{4}},?\s+)?\d{{1,2}}:\d{{2}}\s*(?:[ap]\.?m\.?)?|"
         rf"(?:{_DAYS})\b)")
 _TIME_RE = re.compile(TIME, re.IGNORECASE)
 # Lines that head a post or describe its author: what the names beside them belong to.
 _HEADER = re.compile(
     rf"^(?:(?:posted|post|edited|last\s+edited|posted\s+by|post\s+by|replied|by)\b.{{0,80}}(?:{TIME}|»).*"
-    rf"|[·•\s]*{TIME}[·•\s]*(?:\(edited\))?|(?:members?|moderators?|administrators?|admin|op|new\s+member|"
+    rf"|[·•\s]*{TIME}[·•\s]*(?:\(edited\))?"
+    r"|(?:[\w.@'’-]{2,32}\s+)?(?:(?:new\s+|advanced\s+)?members?|moderators?|administrators?)(?:\s+\d+\s+posts?)?"
+    r"|(?:admin|op|"
     r"\d+\s+(?:posts?|replies|reply|likes?|upvotes?|points?|comments?|followers?|reactions?)|"
     r"posts?:\s*\d+|joined:?.*|location:.*|reputation:?.*|level\s+\d+|u/\S+|\[deleted\]|[·•|])"
     r")$", re.IGNORECASE)
@@ -36,9 +38,11 @@ _BUTTONS = re.compile(
     r"home|forums?|board\s+index.*|\d+\s+posts?\s*[•·]\s*page\s+\d+\s+of\s+\d+|page\s+\d+\s+of\s+\d+|"
     r"attachments?|r/\S+|\d+|typo|share\s+this\s+post|link\s+to\s+(?:comment|post)|\S+\s+wrote:.*|"
     r"on\s+.{0,60}\bwrote:|\S+\s+said:|.{0,40}\bwrote:\s*↑.*|theme|contact\s+us)$", re.IGNORECASE)
+_FILE = r"\.(?:m4a|mp3|wav|ogg|flac|pdf|docx?|xlsx?|pptx?|png|jpe?g|gif|webp|heic|zip|mp4|mov|avi)\b"
+_SIZE = r"\(?\d+(?:[.,]\d+)?\s*(?:[KMG]i?B|bytes)\)?"
 _ATTACHMENT = re.compile(
-    r"^(?:.{1,160}\.(?:m4a|mp3|wav|ogg|flac|pdf|docx?|xlsx?|pptx?|png|jpe?g|gif|webp|heic|zip|mp4|mov|avi)"
-    r"|\(?\d+(?:[.,]\d+)?\s*(?:[KMG]i?B|bytes)\)?.*|downloaded\s+\d+\s+times?)$", re.IGNORECASE)
+    rf"^(?:[^.!?]{{1,160}}{_FILE}|{_SIZE}(?:\s*[·•,]?\s*(?:downloaded\s+)?\d+\s+(?:downloads?|times?)(?:\s+times)?)?"
+    r"|downloaded\s+\d+\s+times?)$", re.IGNORECASE)
 _SIGNATURE = re.compile(r"^(?:[_~]{4,}|--\s?|sent\s+from\s+my\s+.*|get\s+outlook\s+for\s+.*)$", re.IGNORECASE)
 _RULE = re.compile(r"^(?:[_~]{4,}|--\s?)$")
 # What a paper line has and a signature line does not.
@@ -50,16 +54,33 @@ _FOOTER = re.compile(
 _CLOSING = re.compile(r"^(?:cheers|thanks|thank\s+you|best|best\s+wishes|regards|kind\s+regards|all\s+the\s+best),?$",
                       re.IGNORECASE)
 # Inline post headers, when the copy lost the line break before them.
-_INLINE = re.compile(rf"\s+(?=(?:Posted|Edited)\s+(?:on\s+)?{TIME})")
+# Chatter glued to the text around it, when the copy lost the line breaks: a post header
+# ("Posted 47 minutes ago"), an attachment's name after a sentence, its size, and "Quote".
+_INLINE = re.compile(
+    rf"(?:Posted|Edited)\s+(?:on\s+)?{TIME}(?:\s+\(edited\))?(?:\s+by\s+[\w.@'’-]+)?"
+    rf"|(?<=[.!?]\s)[^.!?]{{1,160}}{_FILE}"
+    rf"|{_SIZE}\s*[·•,]?\s*(?:downloaded\s+)?\d+\s+(?:downloads?|times)"
+    r"|\bQuote\b(?=\s+[A-Z]|\s*$)")
 _NAME = re.compile(r"^[\w.@'’-]{2,32}$")
 
 
 @dataclass(frozen=True)
 class Cleaned:
-    """The text with chatter lines blanked (line numbers kept) and the lines taken out."""
+    """The lines left with their line numbers in the file (chatter became blank lines, and text
+    on either side of chatter inside a line became two lines), and the chatter taken out."""
 
-    text: str
+    lines: tuple[str, ...]
+    numbers: tuple[int, ...]
     dropped: tuple[tuple[int, str], ...]
+
+
+def _pieces(line: str) -> list[str]:
+    """`line` cut before and after each stretch of inline chatter, so each is judged by itself."""
+    cuts = sorted({edge for match in _INLINE.finditer(line) for edge in match.span()} - {0, len(line)})
+    if not cuts:
+        return [line]
+    edges = [0, *cuts, len(line)]
+    return [line[a:b].strip() for a, b in zip(edges, edges[1:], strict=False) if line[a:b].strip()]
 
 
 def _kind(line: str) -> str:
@@ -69,7 +90,7 @@ def _kind(line: str) -> str:
     text = line.strip().strip("*_").strip()
     if _FOOTER.match(text):
         return "footer"
-    if _HEADER.match(text):
+    if len(text) <= 120 and _HEADER.match(text):  # a header is short; a long line is a post
         return "header"
     if _CLOSING.match(text):
         return "closing"
@@ -118,19 +139,29 @@ def strip_chatter(text: str) -> Cleaned:
     lines: list[str] = []
     numbers: list[int] = []
     for number, raw in enumerate(text.splitlines(), start=1):
-        for piece in _INLINE.split(raw):
+        for piece in _pieces(raw):
             lines.append(piece)
             numbers.append(number)
     kinds = [_kind(line) if line.strip() else "" for line in lines]
     _names(lines, kinds)
     _spans(lines, kinds)
-    out: dict[int, list[str]] = {}
-    dropped = []
-    for number, line, kind in zip(numbers, lines, kinds, strict=False):
-        if kind and line.strip():
-            dropped.append((number, line.strip()))
+    return _assemble(numbers, lines, kinds)
+
+
+def _assemble(numbers: list[int], pieces: list[str], kinds: list[str]) -> Cleaned:
+    """Kept pieces of a line joined again; where chatter was, a blank line (a break between posts)."""
+    out: list[str] = []
+    where: list[int] = []
+    dropped: list[tuple[int, str]] = []
+    previous = 0
+    for number, piece, kind in zip(numbers, pieces, kinds, strict=True):
+        chatter = bool(kind and piece.strip())
+        if chatter:
+            dropped.append((number, piece.strip()))
+        if number != previous or chatter or not out or not out[-1]:
+            out.append("" if chatter else piece)
+            where.append(number)
         else:
-            out.setdefault(number, []).append(line)
-    total = len(text.splitlines())
-    kept = [" ".join(part for part in out.get(n, [""]) if part) for n in range(1, total + 1)]
-    return Cleaned("\n".join(kept), tuple(dropped))
+            out[-1] = f"{out[-1]} {piece}".strip()
+        previous = number
+    return Cleaned(tuple(out), tuple(where), tuple(dropped))

@@ -4,6 +4,7 @@ and the plain text between them, line by line, with list items and blank lines a
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,10 +99,11 @@ def _line_tokens(tokens: list[Token], line: str, number: int) -> None:
         tokens.append(Token("label", label, number))
 
 
-def tokens(text: str) -> list[Token]:
-    """The tokens of every line of `text`, Markdown links, emphasis and e-mail quoting undone."""
+def tokens(lines: Sequence[str], numbers: Sequence[int]) -> list[Token]:
+    """The tokens of every line (numbered as in the file), Markdown links, emphasis and e-mail
+    quoting undone."""
     found: list[Token] = []
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in zip(numbers, lines, strict=True):
         line = _QUOTE.sub("", raw).replace("\u00a0", " ")
         if not line.strip() or _RULE.match(line):
             found.append(Token("break", "blank", number))
