@@ -178,3 +178,28 @@ def test_no_chatter_line_ends_up_in_a_field(chatter: list[str], at: int, blank: 
     assert paper.title == PAPER[0] and paper.doi == "10.3390/nu15204327"
     for line in chatter:
         assert not any(line in value for value in _fields(paper)), line
+
+
+INLINE_CHATTER = ["Posted 47 minutes ago", "Posted Tuesday at 08:38 AM (edited)", "Quote",
+                  "Gut Feelings Episode 3 - Oral Microbes and Migraine Pain.m4a", "2.4 MB · 3 downloads",
+                  "MarkT Members 12 posts"]
+RUN_ON = ["Gut microbes and migraine in mice Published 11 October 2023 https://doi.org/10.3390/nu15204327 "
+          "Yuanyuan Tang, Sufang Liu, Hui Shu Key finding: Dysbiosis worsens pain in mice.",
+          "A second paper on the gut Published 2024 https://doi.org/10.1234/second "
+          "Olga Grodzka, Izabela Domitrz Key finding: Probiotics lower attack frequency."]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(INLINE_CHATTER), min_size=1, max_size=5), st.integers(0, 2))
+def test_no_chatter_glued_into_a_line_ends_up_in_a_field(chatter: list[str], at: int) -> None:
+    parts = list(RUN_ON)
+    if "MarkT Members 12 posts" in chatter:  # a poster's name and rank come with a post header
+        chatter = ["Posted 47 minutes ago", *chatter]
+    parts.insert(at, " ".join(chatter))
+    out = Collected(Path("x.txt"))
+    free_text.read(Path("x.txt"), " ".join(parts), out)
+    assert [paper.doi for paper in out.papers] == ["10.3390/nu15204327", "10.1234/second"]
+    assert [paper.title for paper in out.papers] == ["Gut microbes and migraine in mice", "A second paper on the gut"]
+    for paper in out.papers:
+        for line in chatter:
+            assert not any(line in value for value in _fields(paper)), line

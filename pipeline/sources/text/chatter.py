@@ -55,11 +55,13 @@ _CLOSING = re.compile(r"^(?:cheers|thanks|thank\s+you|best|best\s+wishes|regards
                       re.IGNORECASE)
 # Inline post headers, when the copy lost the line break before them.
 # Chatter glued to the text around it, when the copy lost the line breaks: a post header
-# ("Posted 47 minutes ago"), an attachment's name after a sentence, its size, and "Quote".
+# ("Posted 47 minutes ago"), an attachment's name after a sentence, its size, the poster's name
+# and rank ("MarkT Members 12 posts"), and "Quote".
 _INLINE = re.compile(
     rf"(?:Posted|Edited)\s+(?:on\s+)?{TIME}(?:\s+\(edited\))?(?:\s+by\s+[\w.@'’-]+)?"
-    rf"|(?<=[.!?]\s)[^.!?]{{1,160}}{_FILE}"
+    rf"|(?:(?<=[.!?]\s)|^)[^.!?]{{1,160}}{_FILE}"
     rf"|{_SIZE}\s*[·•,]?\s*(?:downloaded\s+)?\d+\s+(?:downloads?|times)"
+    r"|(?:[\w.@'’-]{2,32}\s+)?(?:Members?|Moderators?|Administrators?)\s+\d+\s+posts?\b"
     r"|\bQuote\b(?=\s+[A-Z]|\s*$)")
 _NAME = re.compile(r"^[\w.@'’-]{2,32}$")
 
@@ -74,13 +76,15 @@ class Cleaned:
     dropped: tuple[tuple[int, str], ...]
 
 
-def _pieces(line: str) -> list[str]:
-    """`line` cut before and after each stretch of inline chatter, so each is judged by itself."""
+def _pieces(line: str, depth: int = 0) -> list[str]:
+    """`line` cut before and after each stretch of inline chatter, so each is judged by itself
+    (again within each piece: an attachment name may start where a post header ended)."""
     cuts = sorted({edge for match in _INLINE.finditer(line) for edge in match.span()} - {0, len(line)})
-    if not cuts:
+    if not cuts or depth > 3:
         return [line]
     edges = [0, *cuts, len(line)]
-    return [line[a:b].strip() for a, b in zip(edges, edges[1:], strict=False) if line[a:b].strip()]
+    pieces = [line[a:b].strip() for a, b in zip(edges, edges[1:], strict=False) if line[a:b].strip()]
+    return [part for piece in pieces for part in _pieces(piece, depth + 1)]
 
 
 def _kind(line: str) -> str:
