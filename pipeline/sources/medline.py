@@ -34,6 +34,7 @@ class _Record:
     tags: list[tuple[str, str]] = field(default_factory=list)
 
     def first(self, *names: str) -> str:
+        """The first non-empty value of the first of `names` the record has."""
         for name in names:
             for tag, value in self.tags:
                 if tag == name and value:
@@ -41,6 +42,7 @@ class _Record:
         return ""
 
     def every(self, name: str) -> list[str]:
+        """Every non-empty value of tag `name`, in order."""
         return [value for tag, value in self.tags if tag == name and value]
 
 

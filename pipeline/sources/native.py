@@ -143,6 +143,7 @@ def _with_line(error: SourceError, line: int | None) -> SourceError:
 
 
 def read(path: Path, text: str, out: Collected) -> None:
+    """Read papercast's YAML into `out`; a bad entry is skipped and reported with its line."""
     try:
         try:
             data = yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a safe loader

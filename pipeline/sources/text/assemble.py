@@ -47,6 +47,7 @@ class _Record:
     own: str = ""  # the poster's words cut from before the title
 
     def has(self, kind: str) -> bool:
+        """True when the record has a value for the field `kind`."""
         return bool(self.finding) if kind == "finding" else kind in self.fields
 
     def content(self) -> bool:
@@ -54,6 +55,7 @@ class _Record:
         return bool(self.finding) or any(kind != "title" for kind in self.fields)
 
     def set(self, kind: str, value: Any, line: int) -> None:
+        """Set a field and remember it as the last one set, and on which line."""
         self.fields[kind] = value
         self.last, self.last_line = kind, line
 
@@ -91,9 +93,11 @@ class _Assembler:
         self.current: _Record | None = None
 
     def left_out(self, line: int, text: str, why: str) -> None:
+        """Note text that became no field, with its line and why."""
         self.notes.append((line, f"{self.name}: line {line}: {clean(text, 60)!r} {why}; left out"))
 
     def start(self, line: int, title: str = "") -> _Record:
+        """Begin a new paper at `line`, titled from `title` when given."""
         self.current = _Record(line)
         self.records.append(self.current)
         if title:
@@ -119,6 +123,7 @@ class _Assembler:
             record.set("journal", journal_of(rest), line)
 
     def field(self, token: Token, brk: str) -> None:
+        """Put a field token in the current paper, or begin the next paper when it has the field already."""
         record, kind = self.current, token.kind
         if record is None or (kind in _SINGLE and record.has(kind)):
             previous = record
@@ -153,6 +158,7 @@ class _Assembler:
         return authors, (text[match.end():].strip(SEPARATORS) if authors and match else "")
 
     def plain(self, token: Token, brk: str) -> None:
+        """Plain text: a new paper's title after a break, else a field of the current paper."""
         record, text = self.current, token.text
         if record is None or brk == "item" or (brk == "blank" and record.content()):
             self.start(token.line, text)
@@ -165,6 +171,7 @@ class _Assembler:
             self.plain_after_title(record, token, brk)
 
     def plain_after_title(self, record: _Record, token: Token, brk: str) -> None:
+        """Plain text after a title: authors, date, journal, finding, a wrapped title, or left out."""
         text, line = token.text, token.line
         same_line = record.last_line == line
         if record.last == "date" and text.startswith("in ") and not record.has("journal"):
@@ -195,6 +202,7 @@ class _Assembler:
             self.left_out(line, text, "is not part of any field")
 
     def feed(self, found: list[Token]) -> None:
+        """Group every token into papers, tracking the break (blank line, new item) before each."""
         brk = ""
         for token in found:
             if token.kind == "break":
