@@ -203,3 +203,9 @@ def test_no_chatter_glued_into_a_line_ends_up_in_a_field(chatter: list[str], at:
     for paper in out.papers:
         for line in chatter:
             assert not any(line in value for value in _fields(paper)), line
+
+
+def test_names_that_look_like_chatter_stay() -> None:
+    cleaned = strip_chatter("A title\nBy: Sun Y, Wed K, Liu S\nPublished 2020\nPosted Sun at 08:38 AM\nQuote")
+    assert cleaned.lines[:3] == ("A title", "By: Sun Y, Wed K, Liu S", "Published 2020")
+    assert [line for _, line in cleaned.dropped] == ["Posted Sun at 08:38 AM", "Quote"]

@@ -19,7 +19,7 @@ _UNITS = r"s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?
 # A time as forums print it: "47 minutes ago", "Tuesday at 08:38 AM", "Mon Mar 04, 2024 9:12 pm".
 TIME = (rf"(?i:(?:\d+|an?|one)\s*(?:{_UNITS})\.?\s+ago|just\s+now|yesterday|today|"
         rf"(?:(?:{_DAYS}),?\s+)?(?:at\s+)?(?:[A-Za-z]{{3,9}}\.?\s+\d{{1,2}},?\s+\d{{4}},?\s+)?\d{{1,2}}:\d{{2}}\s*(?:[ap]\.?m\.?)?|"
-        rf"(?:{_DAYS})\b)")
+        r"(?:mon|tues|wednes|thurs|fri|satur|sun)day\b)")  # not "Sun" alone: it is a family name too
 _TIME_RE = re.compile(TIME, re.IGNORECASE)
 # Lines that head a post or describe its author: what the names beside them belong to.
 _HEADER = re.compile(
