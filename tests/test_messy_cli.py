@@ -66,7 +66,8 @@ def test_script_skips_a_bad_entry_unless_strict(tmp_path: Path) -> None:
 
 def test_episode_with_strict_refuses_a_bad_entry_before_any_work(tmp_path: Path) -> None:
     mixed = tmp_path / "mixed.bib"
-    mixed.write_text("@article{notitle, author = {Doe, Jane}, year = {2020}}\n@article{good, title = {Good}, year = {2020}}\n")
+    mixed.write_text("@article{notitle, author = {Doe, Jane}, year = {2020}}\n"
+                     "@article{good, title = {Good}, year = {2020}}\n")
     out = tmp_path / "out.mp3"
     result = CliRunner().invoke(cli, ["episode", "--strict", str(mixed), "-o", str(out), "-q"])
     assert result.exit_code == 1 and "notitle" in result.stderr and not out.exists()
