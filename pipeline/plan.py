@@ -104,9 +104,10 @@ def now() -> dt.datetime:
 
 def plan_episode(show: ShowConfig, definition: EpisodeDef, hosts: tuple[Host, Host], cover: Path | None,
                  previous: FeedEpisode | None, pronunciations: dict[str, Pronunciation],
-                 cache: TurnCache | None = None, env: jinja2.Environment | None = None) -> EpisodePlan:
-    """Read an episode's papers and write its script; name its file by a hash of its content."""
-    papers = load_papers(definition.sources, definition.entries)
+                 cache: TurnCache | None = None, env: jinja2.Environment | None = None,
+                 papers: list[Paper] | None = None) -> EpisodePlan:
+    """Read an episode's papers (unless given) and write its script; name its file by a hash of its content."""
+    papers = load_papers(definition.sources, definition.entries) if papers is None else papers
     # Pace is measured only when a length is asked for, so ordinary rebuilds stay cheap.
     wpm = words_per_minute(hosts, cache) if definition.minutes and cache else (160.0, 160.0)
     draft = episode_draft(show, definition, papers, pronunciations, wpm, env)
