@@ -26,9 +26,10 @@ def _rs(hit: Hit, state: State) -> str:
 
 
 def _nucleotide(hit: Hit, state: State) -> str:
-    prefix = f"{hit.get('t')} dot " if hit.get("t") else ""
-    joiner = " to " if hit.get("t") else " "  # "c.677C>T": "C to T"
-    return f"{prefix}{hit.get('a')} {digit_by_digit(str(hit.get('d')))}{joiner}{hit.get('b')}"
+    position = digit_by_digit(str(hit.get("d")))
+    if hit.get("t"):  # "c.677C>T": "c dot six seven seven C to T"
+        return f"{hit.get('t')} dot {position} {hit.get('a')} to {hit.get('b')}"
+    return f"{hit.get('a')} {position} {hit.get('b')}"
 
 
 def _amino(hit: Hit, state: State) -> str:

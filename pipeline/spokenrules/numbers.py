@@ -88,9 +88,12 @@ def say_power(exponent: int) -> str:
 
 
 def say_scientific(mantissa: str | None, exponent: int) -> str:
-    """Scientific notation: ("1", 9) -> "one billion", ("2.5", 6) -> "two point five million"."""
-    if exponent in SCALES and Decimal(mantissa or "1") < 1000:
-        return f"{say_decimal(mantissa or '1')} {SCALES[exponent]}"
+    """Scientific notation as the number it is: ("1", 9) -> "one billion", ("3", 5) -> "three hundred thousand"."""
+    value = Decimal(mantissa or "1").scaleb(exponent)
+    if 0 <= exponent and value == value.to_integral_value() and value < Decimal(10) ** 15:
+        scale = max((k for k in SCALES if k <= exponent), default=0)
+        head = format(value.scaleb(-scale).normalize(), "f")
+        return say_decimal(head) + (f" {SCALES[scale]}" if scale else "")
     if mantissa is None:
         return say_power(exponent)
     return f"{say_decimal(mantissa)} times {say_power(exponent)}"

@@ -16,8 +16,8 @@ DATE = (rf"\b(?P<iy>\d{{4}})-(?P<im>0[1-9]|1[0-2])-(?P<id>3[01]|[12]\d|0[1-9])\b
         rf"|\b(?P<d1>{_DAY})(?:st|nd|rd|th)?\s(?P<m1>{_MONTH})(?:,?\s(?P<y1>\d{{4}}))?(?!\d)"
         rf"|\b(?P<m2>{_MONTH})\s(?P<d2>{_DAY})(?:st|nd|rd|th)?(?:,\s?(?P<y2>\d{{4}}))?(?![\d:])")
 # An operator that turns a quantity into a bound: (plain, with a unit) wording.
-_BOUNDS = {"<": ("less than", "under"), ">": ("more than", "over"), "≤": ("less than or equal to", "at most"),
-           "≥": ("more than or equal to", "at least"), "~": ("about", "about"),
+_BOUNDS = {"<": ("less than", "under"), ">": ("more than", "over"), "≤": ("at most", "at most"),
+           "≥": ("at least", "at least"), "~": ("about", "about"),
            "≈": ("approximately", "approximately")}
 _CURRENCIES = {"$": ("dollar", "dollars"), "US$": ("dollar", "dollars"), "USD": ("dollar", "dollars"),
                "£": ("pound", "pounds"), "GBP": ("pound", "pounds"), "€": ("euro", "euros"),

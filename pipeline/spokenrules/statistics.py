@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 
 from .numbers import say_decimal, say_scientific, words
-from .patterns import NUM, SIGN, say_signed
+from .patterns import NUM, SIGN, UNIT_CHAIN, say_signed, say_units
 from .tokens import Hit, Rule, State
 
 # How a relation between a statistic and its value is said; "=" is said by saying nothing.
@@ -46,7 +46,8 @@ def statistic_rules(statistics: Mapping[str, str]) -> tuple[Rule, ...]:
         if hit.get("v2"):
             said += (" percent" if hit.get("pct") and hit.get("pct2") is None else "")
             said += " to " + say_signed(str(hit.get("v2")), hit.get("sign2"))
-        return said + (" percent" if hit.get("pct2") or (hit.get("pct") and not hit.get("v2")) else "")
+        said += " percent" if hit.get("pct2") or (hit.get("pct") and not hit.get("v2")) else ""
+        return said + say_units(hit.get("unit"), hit.get("per"), True)
 
     df = r"(?:\s?\((?P<df>\d+(?:,\s?\d+)?)\))?"
     alone = "|".join(_key_pattern(k) for k in keys if _said_alone(k))
@@ -54,10 +55,10 @@ def statistic_rules(statistics: Mapping[str, str]) -> tuple[Rule, ...]:
     rules = []
     if alone:
         rules.append(Rule("statistic", "statistic", rf"(?<![\w'])(?P<name>{alone}){df}"
-                          rf"(?:\s?(?P<rel>[=<>≤≥:]|of)\s?|\s){_VALUE}", render))
+                          rf"(?:\s?(?P<rel>[=<>≤≥:]|of)\s?|\s){_VALUE}{UNIT_CHAIN}", render))
     if related:
         rules.append(Rule("statistic-letter", "statistic", rf"(?<![\w'])(?P<name>{related}){df}"
-                          rf"\s?(?P<rel>[=<>≤≥])\s?{_VALUE}", render))
+                          rf"\s?(?P<rel>[=<>≤≥])\s?{_VALUE}{UNIT_CHAIN}", render))
     return tuple(rules)
 
 

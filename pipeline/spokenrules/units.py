@@ -26,7 +26,8 @@ mmHg millimetre of mercury | cmH2O centimetre of water | bpm beat per minute
 MET metabolic equivalent | METs metabolic equivalent | ppm part per million | ppb part per billion
 """
 # The plural of a unit whose last word is not simply "+s".
-_PLURALS = {"millimetre of mercury": "millimetres of mercury", "centimetre of water": "centimetres of water",
+_PLURALS = {"degree Celsius": "degrees Celsius", "degree Fahrenheit": "degrees Fahrenheit",
+            "millimetre of mercury": "millimetres of mercury", "centimetre of water": "centimetres of water",
             "beat per minute": "beats per minute", "part per million": "parts per million",
             "part per billion": "parts per billion", "hertz": "hertz", "kilohertz": "kilohertz",
             "megahertz": "megahertz", "millimolar": "millimolar", "micromolar": "micromolar",
@@ -47,7 +48,8 @@ UNITS: dict[str, tuple[str, str]] = _parse(_TABLE)
 # Words that follow "/" as a rate's denominator ("events/year", "mg/day").
 PER_WORDS = frozenset({"day", "week", "month", "year", "hour", "minute", "night", "visit", "dose",
                        "person-year", "person-years", "patient-year", "patient-years", "kg", "m^2",
-                       "participant", "patient", "person", "capita", "breath", "beat", "cycle"})
+                       "participant", "patient", "person", "capita", "breath", "beat", "cycle",
+                       "h", "d", "min", "wk", "mo", "y", "yr"})
 # Single letters and words that are units only in a unit context ("5 y", "3 d"); spelled elsewhere.
 AMBIGUOUS = frozenset({"m", "M", "s", "d", "y", "h", "l", "L", "U", "T", "V", "W", "K", "J", "g", "°"})
 UNIT_PATTERN = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))

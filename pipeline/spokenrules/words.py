@@ -146,7 +146,7 @@ def _abbreviation(part: str, entry: tuple[str, str], in_compound: bool, hit: Hit
     state.introduced.add(key)
     if re.search(re.escape(expansion) + r"\s*[(,]\s*$", hit.before(), re.IGNORECASE):
         return spelled, False  # "Mendelian randomisation (MR)": the writer already expanded it
-    more = re.match(r"\s*[^\W_]", hit.after())
+    more = re.match(r"\s*[^\s.,;:!?)\]]", hit.after())  # more follows: close the aside
     return f"{expansion}, {spelled}" + ("," if more else ""), False
 
 
