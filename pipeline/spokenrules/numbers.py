@@ -89,6 +89,7 @@ def say_power(exponent: int) -> str:
 
 def say_scientific(mantissa: str | None, exponent: int) -> str:
     """Scientific notation as the number it is: ("1", 9) -> "one billion", ("3", 5) -> "three hundred thousand"."""
+    mantissa = mantissa.replace(",", "").replace(" ", "") if mantissa else None
     value = Decimal(mantissa or "1").scaleb(exponent)
     if 0 <= exponent and value == value.to_integral_value() and value < Decimal(10) ** 15:
         scale = max((k for k in SCALES if k <= exponent), default=0)
