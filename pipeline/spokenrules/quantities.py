@@ -4,8 +4,20 @@ from __future__ import annotations
 
 import re
 
-from .numbers import (MONTHS, SCALE_WORDS, is_year, plural, say_date, say_decimal, say_digits, say_ordinal,
-                      say_scaled, say_scientific, say_year, words)
+from .numbers import (
+    MONTHS,
+    SCALE_WORDS,
+    is_year,
+    plural,
+    say_date,
+    say_decimal,
+    say_digits,
+    say_ordinal,
+    say_scaled,
+    say_scientific,
+    say_year,
+    words,
+)
 from .patterns import NUM, SIGN, UNIT_CHAIN, is_one, say_signed, say_units
 from .tokens import Hit, Rule, State
 from .units import UNIT_PATTERN, unit_name

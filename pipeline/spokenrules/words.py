@@ -102,7 +102,7 @@ def word_rule(vocabulary: Vocabulary) -> Rule:
         spoken = [_part(p, vocabulary, entry or _lookup(vocabulary.abbreviations, p), len(parts) > 1, hit, state)
                   for p in parts]
         out = spoken[0][0]
-        for (_, prev_word), (text, is_word) in zip(spoken, spoken[1:]):
+        for (_, prev_word), (text, is_word) in zip(spoken, spoken[1:], strict=False):
             out += ("-" if prev_word and is_word else " ") + text  # "V E cadherin", "gut-brain"
         return out
     return Rule("word", "word", WORD, render)
