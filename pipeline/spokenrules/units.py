@@ -44,7 +44,8 @@ def _parse(table: str) -> dict[str, tuple[str, str]]:
     return units
 
 
-UNITS: dict[str, tuple[str, str]] = _parse(_TABLE)
+UNITS: dict[str, tuple[str, str]] = _parse(_TABLE) | {
+    "mm Hg": ("millimetre of mercury", "millimetres of mercury")}  # the one symbol written with a space
 # Words that follow "/" as a rate's denominator ("events/year", "mg/day").
 PER_WORDS = frozenset({"day", "week", "month", "year", "hour", "minute", "night", "visit", "dose",
                        "person-year", "person-years", "patient-year", "patient-years", "kg", "m^2",
