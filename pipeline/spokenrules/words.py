@@ -77,6 +77,10 @@ def _slash(hit: Hit, state: State) -> str:
 
 
 SLASH = Rule("slash", "symbol", rf"(?P<a>{WORD})(?P<dash>-)?/(?:(?P<n>{NUM})\s?)?(?P<b>{WORD})", _slash)
+# A bracket written onto a word is part of its name ("IL-1(β)", "CD45(+)"), not an aside.
+ATTACHED = Rule("attached-bracket", "word", r"(?<=[^\W_])\((?P<x>[^\W_]{1,2}|\+|-)\)(?![\w])",
+                lambda hit, state: " " + {"+": "positive", "-": "negative"}.get(str(hit.get("x")),
+                                                                               state.fragment(str(hit.get("x")))))
 DASH = Rule("dash", "symbol", r"\s*—\s*|\s+[–-]\s+", lambda hit, state: ", ")
 
 
