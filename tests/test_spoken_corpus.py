@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.errors import ConfigError
-from pipeline.spokenrules import (
+from pipeline.script.spoken import (
     SpokenForm,
     Vocabulary,
     default_vocabulary,
@@ -26,7 +26,7 @@ from pipeline.spokenrules import (
     statistics,
     third_person,
 )
-from pipeline.spokenrules.tokens import State
+from pipeline.script.spoken.tokens import State
 
 CORPUS = yaml.safe_load((Path(__file__).parent / "fixtures" / "spoken" / "corpus.yaml").read_text(encoding="utf-8"))
 PHRASES = [(category, written, spoken) for category, pairs in CORPUS.items() for written, spoken in pairs]

@@ -14,10 +14,21 @@ from .pronunciations import load_pronunciations, read_pronunciation_file
 from .scripts import fallback, latin_only
 from .sentences import sentences
 from .style import third_person
-from .vocabulary import Vocabulary, default_vocabulary, parse_vocabulary, read_vocabulary
+from .vocabulary import (
+    VOCABULARY_FILE,
+    Vocabulary,
+    default_vocabulary,
+    parse_vocabulary,
+    read_vocabulary,
+    show_vocabulary,
+)
+
+# The shipped general abbreviations (a show adds its own in vocabulary.toml).
+DEFAULT_ABBREVIATIONS = dict(default_vocabulary().abbreviations)
 
 __all__ = [
-    "SpokenForm", "Vocabulary", "build_rules", "default_vocabulary", "fallback", "latin_only",
+    "DEFAULT_ABBREVIATIONS", "VOCABULARY_FILE", "SpokenForm", "Vocabulary", "build_rules", "default_vocabulary",
+    "fallback", "latin_only", "show_vocabulary",
     "load_pronunciations", "parse_vocabulary", "read_pronunciation_file", "read_vocabulary", "say_date",
     "say_decimal", "say_number", "say_ordinal", "say_scientific", "say_year", "sentences", "third_person",
 ]

@@ -13,7 +13,7 @@ else:  # pragma: no cover - exercised only on Python 3.10
 
 import yaml
 
-from ..errors import ConfigError
+from ...errors import ConfigError
 
 
 def read_pronunciation_file(path: Path) -> dict[Any, Any]:

@@ -13,9 +13,11 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised only on Python 3.10
     import tomli as tomllib
 
-from ..errors import ConfigError
+from ...errors import ConfigError
 
-SHIPPED = Path(__file__).with_name("vocabulary.toml")
+SHIPPED = Path(__file__).parent.parent / "vocabulary.toml"  # pipeline/script/vocabulary.toml
+# A show's own vocabulary, beside its pronunciations.toml.
+VOCABULARY_FILE = "vocabulary.toml"
 _TABLES = ("statistics", "abbreviations", "said")
 
 
@@ -77,3 +79,9 @@ def default_vocabulary() -> Vocabulary:
     if not _DEFAULT:
         _DEFAULT.append(read_vocabulary(SHIPPED))
     return _DEFAULT[0]
+
+
+def show_vocabulary(root: Path) -> Vocabulary:
+    """The shipped vocabulary with the show's own vocabulary.toml (in `root`), if it has one, merged over it."""
+    path = Path(root) / VOCABULARY_FILE
+    return default_vocabulary().merged(read_vocabulary(path)) if path.is_file() else default_vocabulary()
