@@ -68,7 +68,8 @@ def _slash(hit: Hit, state: State) -> str:
     a, b, n = str(hit.get("a")), str(hit.get("b")), hit.get("n")
     after_unit = a in UNITS and a not in AMBIGUOUS
     left = unit_name(a, True) if after_unit else state.fragment(a)
-    if n or b in PER_WORDS or (b in UNITS and (after_unit or b not in AMBIGUOUS)):  # "events/1000 person-years", "cells/μL"
+    # A rate: "events/1000 person-years", "cells/μL", "mmol/L".
+    if n or b in PER_WORDS or (b in UNITS and (after_unit or b not in AMBIGUOUS)):
         return f"{left} per " + (f"{say_decimal(n)} {b}" if n else per_name(b))
     if hit.get("dash"):  # "pre-/probiotic": a shared stem
         return f"{left}- and {state.fragment(b)}"
