@@ -8,9 +8,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+from click.testing import CliRunner
 from hypothesis import given, settings, strategies as st
 
+from pipeline.audio import Span, Timeline
+from pipeline.cli import cli
 from pipeline.errors import ConfigError
+from pipeline.model import Script, Section, Turn
+from pipeline.publish.sidecars.write import cues
 from pipeline.script.spoken import (
     SpokenForm,
     Vocabulary,
@@ -22,10 +27,14 @@ from pipeline.script.spoken import (
     quantities,
     read_vocabulary,
     sentences,
+    show_vocabulary,
     statistics,
     third_person,
 )
 from pipeline.script.spoken.tokens import State
+from pipeline.speech import Audio, Engine, Voice
+from pipeline.speech.pronounce import apply_pronunciations
+from pipeline.speech.registry import BUILTIN_ENGINES, cast_can_say
 
 CORPUS = yaml.safe_load((Path(__file__).parent / "fixtures" / "spoken" / "corpus.yaml").read_text(encoding="utf-8"))
 PHRASES = [(category, written, spoken) for category, pairs in CORPUS.items() for written, spoken in pairs]
@@ -236,3 +245,89 @@ def test_no_digit_symbol_or_foreign_letter_reaches_the_voice(text: str, spaced: 
 def test_built_phrases_have_no_raw_symbols(spaced: str):
     said = SpokenForm().say(spaced)
     assert not RAW.search(said), (spaced, said)
+
+
+# --- the whole pipeline: what `papercast script --spoken` gives the engines ---------------------------
+
+REPO = Path(__file__).parent.parent
+READING_LISTS = [REPO / "papers" / "migraine-gut.bib", Path(__file__).parent / "fixtures" / "spoken" / "sleep.bib",
+                 Path(__file__).parent / "fixtures" / "spoken" / "cardiology.bib"]
+# A statistic left as letters, raw or spelled ("CI", "C I").
+UNEXPANDED = re.compile(r"\b(?:a?OR|a?HR|a?RR|IRR|CI|SD|SE|IQR|SMD|WMD|AUC|NNT|O R|H R|R R|C I|S D|S E|I Q R|S M D"
+                        r"|W M D|A U C|N N T)\b")
+
+
+@pytest.mark.parametrize("reading_list", READING_LISTS, ids=[p.stem for p in READING_LISTS])
+def test_script_spoken_has_nothing_a_voice_cannot_say(reading_list: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(REPO)  # the demo show: its own vocabulary.toml applies
+    result = CliRunner().invoke(cli, ["script", str(reading_list), "--spoken"])
+    assert result.exit_code == 0, result.output
+    said = [line.split(": ", 1)[1] for line in result.output.splitlines() if line]
+    assert said
+    for line in said:
+        assert not re.search(r"\d", line), line
+        assert not re.search(r"[/±×²°~<>=%^]", line), line
+        assert not UNEXPANDED.search(line), line
+        assert latin_only(line) and all(not c.isalpha() or "LATIN" in unicodedata.name(c) for c in line), line
+
+
+def test_the_demo_shows_vocabulary_is_used(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(REPO)
+    result = CliRunner().invoke(cli, ["script", str(READING_LISTS[0]), "-e", "vuralli2024lps", "--spoken"])
+    assert "raised circulating lipopolysaccharide, L P S, and leaky-gut markers" in result.output
+    assert show_vocabulary(REPO).abbreviations["MOH"] == "medication-overuse headache"
+    assert "MOH" not in show_vocabulary(REPO / "tests").abbreviations
+
+
+def test_names_in_other_scripts_reach_the_engine_romanised_or_replaced():
+    result = CliRunner().invoke(cli, ["script", str(READING_LISTS[1]), str(READING_LISTS[2]), "--spoken"])
+    assert "Li Ming and colleagues" in result.output  # "李明 (Li Ming)": the source's romanisation
+    assert "A co-author and colleagues" in result.output  # "陈梅": no romanisation given
+    written = CliRunner().invoke(cli, ["script", str(READING_LISTS[2])]).output
+    assert "李明" in written  # the written form (show notes, captions) keeps the name as given
+
+
+SAMPLE = [w for c, w, _ in PHRASES if c in ("statistics", "units", "identifiers", "scientific")][::3]
+
+
+@pytest.mark.parametrize("engine", sorted(BUILTIN_ENGINES))
+def test_each_engine_is_given_text_it_can_say(engine: str):
+    can_say = cast_can_say([engine])
+    episode = SpokenForm(can_say=can_say)
+    for written in [*SAMPLE, "by 李明 and 陈梅 (Chen Mei)"]:
+        text = apply_pronunciations(episode.say(written), {}, engine)
+        assert can_say(text), text
+        assert not RAW.search(text), text
+
+
+def test_an_engine_declares_what_it_can_say():
+    class ReadsHan(Engine):
+        name = "reads-han"
+
+        def voices(self) -> list[Voice]:
+            return []
+
+        def default_voices(self) -> tuple[str, str]:
+            return ("a", "b")
+
+        def synthesize(self, text: str, voice: str, rate: int) -> Audio:
+            raise NotImplementedError
+
+        @classmethod
+        def can_say(cls, text: str) -> bool:
+            return True
+
+    assert Engine.can_say("Søren") and not Engine.can_say("李明")
+    assert SpokenForm(can_say=ReadsHan.can_say).say("by 李明") == "by 李明"
+    assert SpokenForm(can_say=cast_can_say(["pyttsx3"])).say("by 李明") == "by a co-author"
+
+
+def test_captions_do_not_break_after_an_initial():
+    text = ("So here is the next one. We now turn to a rather long paper written by Noha M. Gamil and colleagues "
+            "in Inflammopharmacology. It was small (n = 12; p = .04).")
+    script = Script(title="t", host_names=("A", "B"), turns=(Turn(0, text, "(spoken)", "s"),),
+                    sections=(Section("s", "S"),))
+    texts = [cue.text for cue in cues(script, Timeline((Span("s", 0.0, 12.0),), 12.0))]
+    assert " ".join(texts) == text
+    assert not any(t.endswith(" M.") for t in texts), texts
+    assert "It was small (n = 12; p = .04)." in texts

@@ -58,6 +58,10 @@ def script_rule(can_say: CanSay) -> Rule:
             return run
         if hit.get("inner") is not None:  # "Wang Wei (王伟)": the name was already said
             return ""
-        return str(hit.get("roman")) if hit.get("roman") else fallback(run)
+        if hit.get("roman"):
+            return str(hit.get("roman"))
+        said = fallback(run)
+        starts = not hit.before().strip() or hit.before().rstrip()[-1] in ".!?:"
+        return said[0].upper() + said[1:] if starts else said
     return Rule("script", "script",
                 rf"\(\s?(?P<inner>{_RUN})\s?\)|(?P<run>{_RUN})(?:\s?\((?P<roman>{_ROMANISED})\))?", render)
