@@ -122,6 +122,7 @@ def test_no_rule_reads_another_rules_output():
     # The override's capitals are not spelled, a statistic's expansion is not expanded again.
     episode = SpokenForm({"LPS": "el pee ess"})
     assert episode.say("LPS and HR 2") == "el pee ess and hazard ratio two"
+    assert SpokenForm({"cadherin": "cad-heerin"}).say("VE-cadherin") == "V E cad-heerin"  # inside a compound too
     assert SpokenForm().say("Hedges' g = 0.5 and Cohen's d = 1") == (
         "Hedges' g zero point five and Cohen's d one")
 

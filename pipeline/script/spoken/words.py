@@ -97,14 +97,21 @@ SYMBOL = Rule("symbol", "symbol", "|".join(map(re.escape, sorted(_SYMBOLS, key=l
               _symbol)
 
 
-def word_rule(vocabulary: Vocabulary) -> Rule:
-    """Words, acronyms and abbreviations, whole or in hyphenated compounds ("LPS-induced", "IL-6")."""
+def word_rule(vocabulary: Vocabulary, pronunciations: Mapping[str, str] | None = None) -> Rule:
+    """Words, acronyms and abbreviations, whole or in hyphenated compounds ("LPS-induced", "IL-6").
+
+    A show's override for one part of a compound wins there too ("VE-cadherin").
+    """
+    overrides = dict(pronunciations or {})
+    folded = {k.casefold(): v for k, v in reversed(list(overrides.items()))}
+
     def render(hit: Hit, state: State) -> str:
         whole, parts = hit.text.replace("–", "-"), hit.text.replace("–", "-").split("-")
         entry = _lookup(vocabulary.abbreviations, whole) if len(parts) > 1 else None
         if entry is not None or (len(parts) > 1 and whole in vocabulary.statistics):
             parts = [whole]
-        spoken = [_part(p, vocabulary, entry or _lookup(vocabulary.abbreviations, p), len(parts) > 1, hit, state)
+        spoken = [(overrides.get(p) or folded[p.casefold()], True) if p.casefold() in folded else
+                  _part(p, vocabulary, entry or _lookup(vocabulary.abbreviations, p), len(parts) > 1, hit, state)
                   for p in parts]
         out = spoken[0][0]
         for (_, prev_word), (text, is_word) in zip(spoken, spoken[1:], strict=False):
