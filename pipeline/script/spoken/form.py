@@ -24,7 +24,7 @@ def build_rules(vocabulary: Vocabulary, pronunciations: Mapping[str, str], can_s
     return [rule for rule in (
         *first, words.SHORTHAND, script_rule(can_say), quantities.RULES[0],
         *statistics.RULES, *statistics.statistic_rules(vocabulary.statistics), *identifiers.RULES,
-        *quantities.RULES[1:], words.SLASH, words.ATTACHED, words.DASH,
+        *quantities.RULES[1:], words.SLASH, words.SQUARED, words.ATTACHED, words.DASH,
         words.word_rule(vocabulary, pronunciations), words.SYMBOL,
     ) if rule is not None]
 

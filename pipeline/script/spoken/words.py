@@ -70,14 +70,20 @@ def _slash(hit: Hit, state: State) -> str:
     left = unit_name(a, True) if after_unit else state.fragment(a)
     # A rate: "events/1000 person-years", "cells/μL", "mmol/L".
     if n or b in PER_WORDS or (b in UNITS and (after_unit or b not in AMBIGUOUS)):
-        return f"{left} per " + (f"{say_decimal(n)} {b}" if n else per_name(b))
+        rate = per_name(b) if b in UNITS or b in PER_WORDS else state.fragment(b)
+        return f"{left} per " + (f"{say_decimal(n)} {rate}" if n else rate)
     if hit.get("dash"):  # "pre-/probiotic": a shared stem
         return f"{left}- and {state.fragment(b)}"
     joiner = "and" if _is_identifier(a) and _is_identifier(b) else "or"
     return f"{left} {joiner} {state.fragment(b)}"
 
 
-SLASH = Rule("slash", "symbol", rf"(?P<a>{WORD})(?P<dash>-)?/(?:(?P<n>{NUM})\s?)?(?P<b>{WORD})", _slash)
+SLASH = Rule("slash", "symbol", rf"(?P<a>{WORD})(?P<dash>-)?/(?:(?P<n>{NUM})\s?)?(?P<b>{WORD}(?:\^[23](?!\d))?)", _slash)
+_POWERS = {"2": "squared", "3": "cubed"}
+# "χ²" or "R²" without a figure (with one, it is a statistic): "chi-squared", "R-squared".
+SQUARED = Rule("squared", "symbol", r"(?<![\w^])(?P<base>[A-Za-zα-ω])\^(?P<p>[23])(?![\d\w])",
+               lambda hit, state: f"{GREEK.get(str(hit.get('base')), str(hit.get('base')))}-"
+                                  f"{_POWERS[str(hit.get('p'))]}")
 # A bracket written onto a word is part of its name ("IL-1(β)", "CD45(+)"), not an aside.
 ATTACHED = Rule("attached-bracket", "word", r"(?<=[^\W_])\((?P<x>[^\W_]{1,2}|\+|-)\)(?![\w])",
                 lambda hit, state: " " + {"+": "positive", "-": "negative"}.get(str(hit.get("x")),
