@@ -78,7 +78,8 @@ def _slash(hit: Hit, state: State) -> str:
     return f"{left} {joiner} {state.fragment(b)}"
 
 
-SLASH = Rule("slash", "symbol", rf"(?P<a>{WORD})(?P<dash>-)?/(?:(?P<n>{NUM})\s?)?(?P<b>{WORD}(?:\^[23](?!\d))?)", _slash)
+SLASH = Rule("slash", "symbol",
+             rf"(?P<a>{WORD})(?P<dash>-)?/(?:(?P<n>{NUM})\s?)?(?P<b>{WORD}(?:\^[23](?!\d))?)", _slash)
 _POWERS = {"2": "squared", "3": "cubed"}
 # "χ²" or "R²" without a figure (with one, it is a statistic): "chi-squared", "R-squared".
 SQUARED = Rule("squared", "symbol", r"(?<![\w^])(?P<base>[A-Za-zα-ω])\^(?P<p>[23])(?![\d\w])",
