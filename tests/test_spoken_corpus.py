@@ -86,6 +86,7 @@ RULE_SAMPLES = {
     "strain": ("DSM 17938", "D S M one seven nine three eight"),
     "tau": ("p-tau181", "p tau one eight one"),
     "amyloid": ("Aβ42", "A beta forty-two"),
+    "serotype": ("O157:H7", "O one five seven H seven"),
 }
 ALL_RULES = {r.name: r for r in (*quantities.RULES, *statistics.RULES, *identifiers.RULES)}
 

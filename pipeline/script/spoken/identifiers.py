@@ -70,7 +70,12 @@ def _roman(hit: Hit, state: State) -> str:
     return said + (" and " + words(_ROMAN[str(hit.get("r2"))]) if hit.get("r2") else "")
 
 
+def _serotype(hit: Hit, state: State) -> str:
+    return f"O {digit_by_digit(str(hit.get('o')))} H {digit_by_digit(str(hit.get('h')))}"
+
+
 RULES = (
+    Rule("serotype", "identifier", r"(?<![\w])O(?P<o>\d{1,3}):H(?P<h>\d{1,2})(?![\w])", _serotype),
     Rule("rs-number", "identifier", r"(?<![\w])rs(?P<d>\d+)(?![\w])", _rs),
     Rule("hgvs", "identifier", r"(?<![\w])(?P<t>[cgm])\.(?P<d>\d+)(?P<a>[ACGT])>(?P<b>[ACGT])(?![\w])",
          _nucleotide),

@@ -18,9 +18,9 @@ from .numbers import (
     say_year,
     words,
 )
-from .patterns import NUM, SIGN, UNIT_CHAIN, is_one, say_signed, say_units
+from .patterns import NUM, PER_PATTERN, SIGN, UNIT_CHAIN, is_one, say_signed, say_units
 from .tokens import Hit, Rule, State
-from .units import UNIT_PATTERN, unit_name
+from .units import UNIT_PATTERN, per_name, unit_name
 
 _MONTH = "|".join(MONTHS)
 _DAY = r"(?:3[01]|[12]\d|0?[1-9])"
@@ -105,6 +105,8 @@ def _quantity(hit: Hit, state: State) -> str:
     if den is not None:  # "12/20" -> "twelve out of twenty"; "5/100 000" -> "five per hundred thousand"
         said += (" per " if re.fullmatch(r"10*", den.replace(" ", "").replace(",", "")) else " out of ")
         said += say_decimal(den)
+    if g["rate"]:  # "5/h" -> "five per hour"
+        said += " per " + per_name(str(g["rate"]))
     if g["ratio"]:  # "a 4:1 ratio"
         said += " to " + say_digits(str(g["ratio"]))
     if pct:
@@ -120,7 +122,7 @@ _SCI = (rf"(?<![\w.,])(?:(?:(?P<m>{NUM})\s?[×x*]\s?)?10\s?\^\s?\(?(?P<e>[-−+]
         rf"|(?P<m2>\d(?:\.\d+)?)[eE](?P<e2>[-−+]?\d{{1,3}}))(?![\w.])")
 _QUANTITY = (rf"(?<![\w.,/^\-−])(?:(?P<op>[<>≤≥~≈])\s?)?(?P<sign>{SIGN})?(?P<a>{NUM})(?P<pa>\s?%)?"
              rf"(?:(?:\s?[–—]\s?|-|\sto\s)(?P<sign2>{SIGN})?(?P<b>{NUM})(?P<pb>\s?%)?"
-             rf"|/(?P<den>{NUM})|:(?P<ratio>\d+))?{UNIT_CHAIN}(?![^\W_]|[.,]\d)")
+             rf"|/(?P<den>{NUM})|/(?P<rate>{PER_PATTERN})(?![\w^])|:(?P<ratio>\d+))?{UNIT_CHAIN}(?![^\W_]|[.,]\d)")
 _LENGTH = r"cm|mm|m|μm|km"
 _DIM_WORDS = r"factorial|design|table|grid|matrix|crossover|array|pixels?|voxels?"
 

@@ -47,18 +47,24 @@ def statistic_rules(statistics: Mapping[str, str]) -> tuple[Rule, ...]:
             said += (" percent" if hit.get("pct") and hit.get("pct2") is None else "")
             said += " to " + say_signed(str(hit.get("v2")), hit.get("sign2"))
         said += " percent" if hit.get("pct2") or (hit.get("pct") and not hit.get("v2")) else ""
-        return said + say_units(hit.get("unit"), hit.get("per"), True)
+        said += say_units(hit.get("unit"), hit.get("per"), True)
+        if hit.get("lo"):  # "RR 0.80 (0.70, 0.91)": an interval with no label
+            said += f", from {say_signed(str(hit.get('lo')), hit.get('slo'))}"
+            said += f" to {say_signed(str(hit.get('hi')), hit.get('shi'))},"
+        return said
 
     df = r"(?:\s?\((?P<df>\d+(?:,\s?\d+)?)\))?"
+    bare = (rf"(?:\s?[(\[](?P<slo>{SIGN})?(?P<lo>{NUM})\s?(?:[,;–]|to)\s?(?P<shi>{SIGN})?(?P<hi>{NUM})[)\]]"
+            rf"(?![\w]))?")
     alone = "|".join(_key_pattern(k) for k in keys if _said_alone(k))
     related = "|".join(_key_pattern(k) for k in keys if not _said_alone(k))
     rules = []
     if alone:
         rules.append(Rule("statistic", "statistic", rf"(?<![\w'])(?P<name>{alone}){df}"
-                          rf"(?:\s?(?P<rel>[=<>≤≥:]|of)\s?|\s){_VALUE}{UNIT_CHAIN}", render))
+                          rf"(?:\s?(?P<rel>[=<>≤≥:]|of)\s?|\s){_VALUE}{UNIT_CHAIN}{bare}", render))
     if related:
         rules.append(Rule("statistic-letter", "statistic", rf"(?<![\w'])(?P<name>{related}){df}"
-                          rf"\s?(?P<rel>[=<>≤≥])\s?{_VALUE}{UNIT_CHAIN}", render))
+                          rf"\s?(?P<rel>[=<>≤≥])\s?{_VALUE}{UNIT_CHAIN}{bare}", render))
     return tuple(rules)
 
 

@@ -27,7 +27,7 @@ _SYMBOLS = {"±": "plus or minus", "≤": "less than or equal to", "≥": "more 
             "<": "less than", ">": "more than", "×": "times", "&": "and", "~": "about", "≈": "approximately",
             "=": "equals", "≠": "not equal to", "^": "to the power of", "°": "degrees", "%": "percent",
             "→": "to", "←": "from", "↑": "increased", "↓": "decreased", "−": "minus", "+": "plus",
-            "@": "at", "#": "number", "*": "", "†": "", "‡": "", "§": "", "•": ",", "_": " ", "|": ","}
+            "@": "at", "#": "number", "*": "", "′": "prime", "†": "", "‡": "", "§": "", "•": ",", "_": " ", "|": ","}
 
 
 def override_rule(pronunciations: Mapping[str, str]) -> Rule | None:
@@ -74,6 +74,8 @@ def _slash(hit: Hit, state: State) -> str:
         return f"{left} per " + (f"{say_decimal(n)} {rate}" if n else rate)
     if hit.get("dash"):  # "pre-/probiotic": a shared stem
         return f"{left}- and {state.fragment(b)}"
+    if re.match(r"\s?ratios?\b", hit.after()):  # "the Firmicutes/Bacteroidetes ratio"
+        return f"{left} to {state.fragment(b)}"
     joiner = "and" if _is_identifier(a) and _is_identifier(b) else "or"
     return f"{left} {joiner} {state.fragment(b)}"
 
@@ -97,6 +99,10 @@ def _symbol(hit: Hit, state: State) -> str:
         return " and "  # "migraine + overuse" joins words; "CD4+" is "plus"
     if hit.text == "/":
         return " per " if re.search(r"\d\s?$", hit.before()) else " or "
+    if hit.text == "*" and re.match(r"\d", hit.after()):
+        return " star "  # a star allele: "CYP2C19*2"
+    if hit.text == "′":
+        return " prime "  # "5′ UTR"
     return f" {_SYMBOLS.get(hit.text, '')} "
 
 
@@ -121,8 +127,11 @@ def word_rule(vocabulary: Vocabulary, pronunciations: Mapping[str, str] | None =
                   _part(p, vocabulary, entry or _lookup(vocabulary.abbreviations, p), len(parts) > 1, hit, state)
                   for p in parts]
         out = spoken[0][0]
-        for (_, prev_word), (text, is_word) in zip(spoken, spoken[1:], strict=False):
-            out += ("-" if prev_word and is_word else " ") + text  # "V E cadherin", "gut-brain"
+        # An en dash between codes is a range ("V3–V4"); other joins are compounds.
+        ranges = [f"{a}–{b}" in hit.text and _is_identifier(a) and _is_identifier(b)
+                  for a, b in zip(parts, parts[1:], strict=False)]
+        for (_, prev_word), (text, is_word), to in zip(spoken, spoken[1:], ranges, strict=False):
+            out += (" to " if to else "-" if prev_word and is_word else " ") + text  # "V E cadherin", "gut-brain"
         return out
     return Rule("word", "word", WORD, render)
 
@@ -163,7 +172,7 @@ def _abbreviation(part: str, entry: tuple[str, str], in_compound: bool, hit: Hit
     if in_compound:  # "LPS-induced": say it in full, introduce the short form later
         return expansion, True
     state.introduced.add(key)
-    if re.search(re.escape(expansion) + r"\s*[(,]\s*$", hit.before(), re.IGNORECASE):
+    if re.search(re.escape(expansion) + r"\s*[(,]\s*$", hit.before().replace("–", "-"), re.IGNORECASE):
         return spelled, False  # "Mendelian randomisation (MR)": the writer already expanded it
     more = re.match(r"\s*[^\s.,;:!?)\]]", hit.after())  # more follows: close the aside
     return f"{expansion}, {spelled}" + ("," if more else ""), False
