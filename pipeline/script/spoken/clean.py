@@ -36,9 +36,16 @@ def _latex(text: str) -> str:
     return re.sub(r"(?<=[^\W\d_])~(?=[^\W\d_])", " ", text)  # LaTeX tie, not "about"
 
 
+# Vulgar fractions are said as words before NFKC turns "½" into "1⁄2" ("one out of two").
+_FRACTIONS = {"½": "a half", "¼": "a quarter", "¾": "three quarters", "⅓": "a third", "⅔": "two thirds",
+              "⅛": "an eighth"}
+_FRACTION = re.compile(r"(\d)?\s?([½¼¾⅓⅔⅛])")
+
+
 def clean(text: str) -> tuple[str, bool]:
     """Markup and links out, Unicode normalised; also says whether a link was removed."""
     text = html.unescape(text)
+    text = _FRACTION.sub(lambda m: (f"{m[1]} and " if m[1] else " ") + _FRACTIONS[m[2]], text)
     text = _SUPERSCRIPT_RUN.sub(lambda m: "^" + m.group().translate(_SUPERSCRIPTS), text)
     text = unicodedata.normalize("NFKC", text).replace("’", "'").replace("‘", "'")
     text = _TAGS.sub(lambda m: "" if m.group(1).lower() in _INLINE_TAGS else
