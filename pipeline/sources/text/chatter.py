@@ -62,7 +62,7 @@ _CLOSING = re.compile(r"^(?:cheers|thanks|thank\s+you|best|best\s+wishes|regards
 # and rank ("MarkT Members 12 posts"), and "Quote".
 _INLINE = re.compile(
     rf"(?:Posted|Edited)\s+(?:on\s+)?{TIME}(?:\s+\(edited\))?(?:\s+by\s+[\w.@'’-]+)?"
-    rf"|(?:(?<=[.!?]\s)|^)[^.!?]{{1,160}}{_FILE}"
+    rf"|(?:(?<=[.!?]\s)|(?<=\.\w\w\w\s)|(?<=\.\w\w\w\w\s)|^)[^.!?]{{1,160}}{_FILE}"
     rf"|{_SIZE}\s*[·•,]?\s*(?:downloaded\s+)?\d+\s+(?:downloads?|times)"
     r"|(?:[\w.@'’-]{2,32}\s+)?(?:Members?|Moderators?|Administrators?)\s+\d+\s+posts?\b"
     r"|\bQuote\b(?=\s+[A-Z]|\s*$)")
@@ -87,7 +87,7 @@ def _pieces(line: str, depth: int = 0) -> list[str]:
     """`line` cut before and after each stretch of inline chatter, so each is judged by itself
     (again within each piece: an attachment name may start where a post header ended)."""
     cuts = sorted({edge for match in _INLINE.finditer(line) for edge in match.span()} - {0, len(line)})
-    if not cuts or depth > 3:
+    if not cuts or depth > 8:
         return [line]
     edges = [0, *cuts, len(line)]
     pieces = [line[a:b].strip() for a, b in zip(edges, edges[1:], strict=False) if line[a:b].strip()]
