@@ -230,3 +230,15 @@ def test_papers_without_doi_or_key_finding_run_together(tmp_path: Path) -> None:
                                               "meta-analysis", "Cephalalgia")
     assert [a.family for a in second.authors] == ["Grodzka", "Domitrz", "Nowak"]
     assert second.finding == "Meta-analysis of RCTs confirms probiotics lower frequency."
+
+
+@pytest.mark.parametrize(("name", "text", "looks"), [
+    ("page.txt", "<!DOCTYPE html><html><body>Title Published 2020 doi:10.1234/abc</body></html>", "an HTML page"),
+    ("article.xml", '<?xml version="1.0"?><article><doi>10.1234/abc</doi></article>', "XML, but not an EndNote"),
+    ("plates.tsv", "well\tod\ttemp\nA1\t0.4\t37\nA2\t0.5\t37\n", "a tab-separated table"),
+])
+def test_markup_and_tables_are_refused_not_read(tmp_path: Path, name: str, text: str, looks: str) -> None:
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(SourceError, match=f"not a reading list papercast can read: it looks like {looks}"):
+        read_source(path)
