@@ -199,7 +199,7 @@ _COMPARATOR = _rx(r"\b(?:versus|vs\.?|compared (?:with|to)|relative to)\s+(?P<c>
 _CONTROLLED = _rx(r"\b(?P<c>placebo|sham|vehicle|waitlist|wait-list)[- ]controlled\b")
 _ALLOCATED = _rx(r"\b(?:randomi[sz]ed|randomly (?:assigned|allocated)|allocated|assigned)\s+(?:\([^)]*\)\s+)?"
                  r"(?:\w+\s+){0,2}?to\s+(?:receive\s+)?(?P<i>[^,;()]+?)\s+(?:or|versus|vs\.?)\s+"
-                 r"(?P<c>[^,;.()]+?)(?=[,;.()]|\s+(?:for|over|during|daily|nightly|twice|once|each)\b|$)")
+                 r"(?P<c>[^,;.()]+?)(?=[,;.()]|\s+(?:for|over|during|daily|nightly|twice|once|each|and)\b|$)")
 _GIVEN = _rx(r"\b(?:received|were given|treated with|supplementation with|treatment with|administration of|"
              r"exposure to)\s+(?P<i>[\w'’-]+(?:\s[\w'’-]+){0,4}?)(?=[,;.()]|\s+(?:for|over|during|or|versus|vs|and|daily|"
              r"nightly|compared|reduced|lowered|increased|improved|had|showed|was|were)\b|$)")
@@ -208,6 +208,7 @@ _RATIOS = {"OR", "aOR", "HR", "aHR", "RR", "aRR", "IRR", "odds ratio", "hazard r
 _MEASURES = (r"aOR|aHR|aRR|IRR|OR|HR|RR|SMD|WMD|MD|RD|odds ratio|hazard ratio|risk ratio|relative risk|"
              r"rate ratio|(?:standardi[sz]ed )?mean difference|Hedges'?\s*g|Cohen'?s\s*d|β|beta|\bg\b|\bd\b|\br\b")
 _EFFECT = _rx(rf"(?P<m>(?<![\w])(?:{_MEASURES}))(?:\s*\(\w+\))?\s*(?:[=:,]|of|was|were)?\s*(?P<v>{_NUM})(?:\s*(?:mmol/L|mg/dL|mmHg|mm Hg|kg|min|minutes|hours|h|ms|points?|%))?"
+              r"(?:\s+per\s+(?:standard deviation|SD|unit|\d+\s*\w+|[\w-]+))?"
               rf"(?P<ci>[;,]?\s*\(?\s*(?:95\s*%\s*(?:CI|confidence interval|CrI)[\s:,=]*)?"
               rf"(?P<lo>{_NUM})\s*(?:to|–|—|-|,)\s*(?P<hi>{_NUM})\)?)?", 0)
 _EFFECT_CI = _rx(rf"95\s*%\s*(?:CI|confidence interval|CrI)")
@@ -231,6 +232,8 @@ _NEUTRAL = r"chang\w*|alter\w*|affect\w*|modif\w*|differ\w*|influenc\w*"
 _STOP = r"by|in|to|than|from|at|of|over|with|and|or|significantly|compared|versus|vs|after|during|for|per|when|between"
 _SUBJECT = re.compile(r"((?:[\w'’α-ω-]+\s+){0,3}[\w'’α-ω-]+)\s+$")
 _NOT_SUBJECT = re.compile(rf"^(?:the|a|an|and|or|but|was|were|which|that|this|it|{_STOP})$", re.IGNORECASE)
+_INTRANSITIVE = r"declin\w*|fell|rose|increas\w*|decreas\w*|doubl\w*|halv\w*|improv\w*|worsen\w*|differ\w*|" \
+                r"chang\w*|drop\w*"
 _NOUN_OBJECT = re.compile(r"\s+(?:in|of)\s+((?:(?!(?:and|or|in|of|by|with|among|than)\b)[\w'’α-ω-]+\s?){1,4})")
 _DIRECTION = _rx(rf"\b(?P<neg>(?:did|does|do|was|were|is|are) not\s+(?:significantly\s+)?|failed to\s+|"
                  rf"not\s+)?(?:significantly\s+|markedly\s+|substantially\s+|modestly\s+|slightly\s+)?"
@@ -383,6 +386,8 @@ def _direction(clause: str, m: re.Match[str]) -> tuple[str, str, int, int] | Non
     noun = _NOUN_OBJECT.match(after) if verb.endswith(("ion", "ment", "ase", "ine")) else None
     if noun is not None:  # "a reduction in anti-inflammatory genera"
         return value, noun.group(1).strip(), m.start(), m.end() + len(noun.group().rstrip())
+    if not re.fullmatch(_INTRANSITIVE, verb):
+        return None  # "which losartan prevented": without an object the words before are the agent
     subject = _SUBJECT.search(before)  # "dementia incidence declined by 13%": the outcome comes first
     if subject is None:
         return None
