@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from pipeline.facts import Facts, clauses, extract
+from pipeline.script.facts import Facts, clauses, extract
 
 CORPUS = Path(__file__).parent / "fixtures" / "facts" / "corpus.yaml"
 CASES: list[dict[str, Any]] = yaml.safe_load(CORPUS.read_text(encoding="utf-8"))["cases"]

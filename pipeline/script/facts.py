@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .model import Paper
+from ..model import Paper
 
 KINDS = ("sample", "organism", "duration", "intervention", "comparator", "direction", "amount", "effect", "percent",
          "p_value", "studies", "i2", "null", "hedge", "priority")
