@@ -134,9 +134,10 @@ _ABBREV_END = re.compile(r"(?:\b(?:e\.g|i\.e|et al|vs|approx|cf|fig|ca|no|incl)\
 _BACKGROUND = re.compile(
     r"\b(previous(ly)?|prior|earlier|past work|has been|have been|had been|is known|are known|well[- ]established|"
     r"literature|(?:studies|research|evidence|work) (?:has |have )?(?:shown|suggested|suggests?|shows?|reported|"
-    r"linked|implicated)|it is (?:thought|believed|unclear)|remains? (?:unclear|unknown))\b", re.IGNORECASE)
+    r"linked|implicated)|it is (?:thought|believed|unclear)|remains? (?:unclear|unknown)|is (?:uncertain|unclear|"
+    r"unknown|common|undertreated)|^\s*whether)\b", re.IGNORECASE)
 _FUTURE = re.compile(r"\b(future|further (?:studies|research|trials|work)|warrant\w*|are needed|is needed|"
-                     r"need for|should be|remains? to be)\b", re.IGNORECASE)
+                     r"need for|remains? to be)\b", re.IGNORECASE)
 
 
 def clauses(text: str) -> list[tuple[int, int]]:
@@ -249,6 +250,8 @@ _NULL = _rx(r"\bno (?:statistically |clinically )?(?:significant |clear |meaning
             r"modify|significant|worsen|prevent)\w*|\bnot (?:statistically )?significant(?:ly)?\b|"
             r"\bnon-?significant\b|\bfailed to\b|\bneither\b|\bnull (?:effect|result|association)s?\b|"
             r"\bsimilar (?:between|in both|across)\b|\bdid not\b")
+_NULL_TARGET = _rx(r"\s+(?:of\s+[\w'’ -]+?\s+)?(?:on|in|with|for|between)\s+(?P<o>(?:(?!(?:in|among|at|over|and|or|"
+                   r"compared|versus|vs|after|during|between)\b)[\w'’α-ω-]+\s?){1,5})")
 _HEDGE = _rx(r"\b(may|might|could|possibly|potentially|suggests?|suggested|suggesting|suggestive|appears? to|appeared to|"
              r"likely|preliminary|pilot|tentative|exploratory|hypothesis-generating)\b")
 _PRIORITY = _rx(r"\bfor the first time\b|\bto (?:our|the authors') knowledge\b|\b(?:the|is the|are the|our|this is the)\s+"
@@ -412,7 +415,8 @@ def _claims(text: str, start: int, end: int) -> Iterator[Fact]:
             yield Fact("direction", text[start + s:start + e], start + s, start + e, value=value, detail=outcome)
     for m in _NULL.finditer(clause):
         s, e = start + m.start(), start + m.end()
-        yield Fact("null", text[s:e], s, e, value="none")
+        target = _NULL_TARGET.match(clause, m.end())  # "no causal effect of X on Y": Y is the outcome
+        yield Fact("null", text[s:e], s, e, value="none", detail=target.group("o").strip() if target else "")
     for m in _HEDGE.finditer(clause):
         s, e = start + m.start(), start + m.end()
         yield Fact("hedge", text[s:e], s, e, value=m.group().lower())
