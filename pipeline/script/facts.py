@@ -253,7 +253,8 @@ _NULL = _rx(r"\bno (?:statistically |clinically )?(?:significant |clear |meaning
 _NULL_TARGET = _rx(r"\s+(?:of\s+[\w'’ -]+?\s+)?(?:on|in|with|for|between)\s+(?P<o>(?:(?!(?:in|among|at|over|and|or|"
                    r"compared|versus|vs|after|during|between)\b)[\w'’α-ω-]+\s?){1,5})")
 _HEDGE = _rx(r"\b(may|might|could|possibly|potentially|suggests?|suggested|suggesting|suggestive|appears? to|appeared to|"
-             r"likely|preliminary|pilot|tentative|exploratory|hypothesis-generating)\b")
+             r"likely|preliminary|pilot|tentative|exploratory|hypothesis-generating|approach(?:es|ed)? significance|"
+             r"limited (?:trials|evidence|data|studies))\b")
 _PRIORITY = _rx(r"\bfor the first time\b|\bto (?:our|the authors') knowledge\b|\b(?:the|is the|are the|our|this is the)\s+"
                 r"(?P<w>first|largest|only|longest|biggest|earliest)(?=\s+(?:[\w-]+\s+){0,3}?(?:study|studies|trial|"
                 r"report|evidence|analysis|meta-analysis|cohort|investigation|demonstration|to|randomi[sz]ed|"

@@ -31,6 +31,11 @@ _SAY_PRONOUN = {"we": "they", "our": "their", "us": "them"}
 # Bracketed statistics: said by the numbers move, so the finding is said without them.
 _STATS = re.compile(r"\s*\((?=[^()]*(?:\d\s*%|CI\b|[pP]\s*[<=>]|\b(?:OR|HR|RR|SMD|MD|WMD|I²|k|n|g|d|β)\s*[=:]?\s*"
                     r"[-−]?\d))[^()]*\)")
+# A finite verb: the part is a clause ("probiotics lower migraine frequency"), not a noun phrase.
+_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|did|does|do|can|may|might|could|will|would|found|showed|"
+                   r"confirms?|predicts?|reduced?|reduces|lowered|lowers?|raised|raises|increased|increases|"
+                   r"decreased|decreases|worsen|worsens|worsened|improved|improves|reverse|reverses|reversed|"
+                   r"correlate|correlates|differ|differed|plays?|remain\w*|persisted|developed|occurred)\b")
 _REPORTING_VERBS = frozenset("""proposes places highlights emphasises emphasizes argues shows finds suggests
 describes reviews reports advocates explores examines outlines discusses summarises summarizes links calls
 presents identifies demonstrates provides offers maps traces challenges confirms reveals introduces
@@ -45,6 +50,7 @@ class Part:
     role: str            # "result", "method", "conclusion" or "other"
     subjectless: bool    # starts with a verb ("Proposes ...")
     voiced: bool         # had "we"/"our": already a sentence with its own subject ("They found ...")
+    clause: bool         # has a verb of its own ("X lowered Y"), not a note-style noun phrase
     start: int
     end: int
     facts: tuple[Fact, ...]
@@ -117,7 +123,7 @@ def parts(paper: Paper, facts: Facts | None = None, strip_stats: bool = False) -
             words = _sentence(_STATS.sub("", words.rstrip(".")))
         first = re.sub(r"^[A-Z][a-z]+ly\s+", "", words).split(" ", 1)[0].lower()
         found.append(Part(voice(words, source), _role(inside, words), first in _REPORTING_VERBS,
-                          bool(_PRONOUNS.search(words)), start, end, inside))
+                          bool(_PRONOUNS.search(words)), bool(_VERB.search(words)), start, end, inside))
     return found
 
 

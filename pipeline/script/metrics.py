@@ -63,7 +63,7 @@ def carries_data(text: str, papers: Sequence[Paper], words: set[str] | None = No
     """A turn that names an author, says a number from a paper, or uses two of the papers' content words."""
     words = content_words(papers) if words is None else words
     names = {a.family.lower() for p in papers for a in p.authors if not a.is_group}
-    said = {w.lower() for w in _WORD.findall(text)}
+    said = {re.sub(r"['’]s$", "", w.lower()) for w in _WORD.findall(text)}
     if said & names:
         return True
     numbers = {n for p in papers for n in _NUMBER.findall(p.finding)} - {str(p.year) for p in papers}
@@ -108,11 +108,12 @@ def notes_dont_say(script: Script) -> list[str]:
 
 
 def explanations(script: Script) -> Counter[str]:
-    """How many times each design is explained in a script."""
+    """In how many sections of a script each design is explained."""
     counts: Counter[str] = Counter()
-    text = " ".join(t.text for t in script.turns).lower()
-    for kind, pattern in EXPLANATIONS.items():
-        counts[kind] = len(re.findall(pattern, text))
+    for section in script.sections:
+        text = " ".join(t.text for t in script.turns if t.section == section.id).lower()
+        for kind, pattern in EXPLANATIONS.items():
+            counts[kind] += bool(re.search(pattern, text))
     return counts
 
 

@@ -51,7 +51,7 @@ discuss discusses well like vs versus
 # Single words too general to be a theme in research writing ("disease", "brain", "axis").
 _GENERIC = frozenset("""disease disorder condition health system function mechanism pathway process change
 brain axis body connection interaction therapy treatment management outcome symptom risk lever term
-signature role""".split())
+signature role frequency severity duration rate incidence prevalence marker markers status""".split())
 _NOT_ADJECTIVES = frozenset({"signal", "animal", "journal", "interval", "proposal", "arrival", "removal"})
 _TREATMENT_STEMS = ("probiotic", "prebiotic", "synbiotic", "antibiotic", "diet", "dietary", "transplant",
                     "supplement", "vitamin", "omega", "fibre", "fiber", "ketogenic", "analgesic", "triptan")

@@ -20,6 +20,7 @@ from num2words import num2words
 
 from ..model import Paper
 from . import design as designs, themes
+from .facts import clauses as fact_clauses, own, paper_facts
 
 MARK_OPEN, MARK_SEP, MARK_CLOSE = "\ue000", "\ue002", "\ue001"
 _SPAN = re.compile(f"{MARK_OPEN}([^{MARK_SEP}]*){MARK_SEP}([^{MARK_CLOSE}]*){MARK_CLOSE}")
@@ -105,6 +106,8 @@ def lowerfirst(value: Any) -> Any:
     first = re.split(r"[\s\-\ue001]", text[i:], maxsplit=1)[0]
     if len(first) > 1 and sum(c.isupper() for c in first) > 1:
         return value
+    if re.match(r"[A-Z][a-z]+(?:ian|ean)$|[A-Z][a-z]+['’]s$", first):
+        return value  # "Mendelian", "Alzheimer's": a name, capital and all
     return _keep(value, text[:i] + text[i:i + 1].lower() + text[i + 1:])
 
 
@@ -192,6 +195,8 @@ class PaperView:
     year: Data
     month_name: Data
     journal: Data
+    journal_the: bool
+    short_title: Data
     finding: Data
     parts: tuple[Part, ...]
     design: DesignView
@@ -207,6 +212,9 @@ class PaperView:
     rank: int = 0
     strongest: bool = False
     weakest: bool = False
+    moves: tuple[Any, ...] = ()      # the segment's planned moves (planner.arrange), in speaking order
+    peers: tuple[Any, ...] = ()      # comparisons with papers of the same design (critique)
+    said: Any = None                 # the finding's parts chosen for the conversation (material.Material)
 
     @property
     def is_first(self) -> bool:
@@ -225,8 +233,6 @@ _REPORTING_VERBS = frozenset("""proposes places highlights emphasises emphasizes
 describes reviews reports advocates explores examines outlines discusses summarises summarizes links calls
 presents identifies demonstrates provides offers maps traces challenges confirms reveals introduces
 considers synthesises synthesizes evaluates assesses compares""".split())
-_HEDGES = re.compile(r"\bapproach(?:es)? significance\b|\blimited \w+|\bpreliminary\b|\bpilot\b|\bsmall \w+"
-                     r"|\bpossible\b|\bmay\b|\bmight\b|\bsuggests?\b|\bpotential\b", re.IGNORECASE)
 # Words that claim certainty or cause: the critique format quotes them back.
 _CLAIMS = re.compile(r"\bcausal\b|\bcauses?\b|\bconfirms?\b|\bproves?\b|\bdirectly\b|\bfirst\b|\brequired\b"
                      r"|\bestablish\w*|\bdemonstrat\w*", re.IGNORECASE)
@@ -252,6 +258,36 @@ def _parts(paper: Paper) -> tuple[Part, ...]:
     return tuple(out)
 
 
+_THE = re.compile(r"^(?:(?:American|British|European|International|Canadian|Scandinavian|Australian|Chinese|"
+                  r"Indian|Korean|Japanese|New England|Asian)\s+)*(?:Journal|Annals|Proceedings|Archives|Bulletin|"
+                  r"Lancet|BMJ|Review)\b|\bJournal$|\bJournal of\b")
+# How strong a claim word is: the critique quotes the strongest of the paper's own words.
+_CLAIM_ORDER = ("prove", "confirm", "directly", "establish", "demonstrat", "causal", "cause", "required", "first")
+
+
+def needs_the(journal: str) -> bool:
+    """True for journal names said with "the" ("the Journal of Sleep Research", "the Lancet")."""
+    return bool(journal) and not journal.lower().startswith("the ") and bool(_THE.search(journal))
+
+
+def short_title(title: str) -> str:
+    """A title cut at its colon when the part before it is a title of its own (three words or more)."""
+    head = title.split(":", 1)[0].strip()
+    return head if ":" in title and len(head.split()) >= 3 else title
+
+
+def _claims(paper: Paper, kind: str) -> tuple[Data, ...]:
+    """Strong words of the paper's own conclusions, strongest first ("causal" is what MR is for)."""
+    text = paper.finding
+    found = [m for start, end in fact_clauses(text) if own(text, start, end)
+             for m in _CLAIMS.finditer(text, start, end)]
+    if kind == designs.MENDELIAN:
+        found = [m for m in found if not m.group().lower().startswith("caus")]
+    rank = {m.group(): next((i for i, w in enumerate(_CLAIM_ORDER) if m.group().lower().startswith(w)), 99)
+            for m in found}
+    return tuple(Data(m.group(), f"{paper.key}:finding") for m in sorted(found, key=lambda m: rank[m.group()]))
+
+
 def paper_view(paper: Paper, number: int, total: int) -> PaperView:
     """A paper's values for the templates (links, ranks and detail are filled in by `episode_views`)."""
     key = paper.key
@@ -271,6 +307,8 @@ def paper_view(paper: Paper, number: int, total: int) -> PaperView:
         year=Data(paper.year if paper.year is not None else "", f"{key}:year"),
         month_name=Data(calendar.month_name[paper.month] if paper.month else "", f"{key}:month"),
         journal=Data(paper.journal, f"{key}:journal"),
+        journal_the=needs_the(paper.journal),
+        short_title=Data(short_title(title), f"{key}:title"),
         finding=Data(_sentence(paper.finding), f"{key}:finding"),
         parts=_parts(paper),
         design=DesignView(
@@ -278,8 +316,8 @@ def paper_view(paper: Paper, number: int, total: int) -> PaperView:
             evidence=Data(design.evidence, f"{key}:design"),
             in_title=bool(design.evidence) and design.evidence.lower() in paper.title.lower(),
             in_people=design.in_people, tier=design.tier, is_review=design.is_review),
-        hedges=tuple(Data(m.group(), f"{key}:finding") for m in _HEDGES.finditer(paper.finding)),
-        claims=tuple(Data(m.group(), f"{key}:finding") for m in _CLAIMS.finditer(paper.finding)),
+        hedges=tuple(Data(f.text, f"{key}:finding") for f in paper_facts(paper).all("hedge")),
+        claims=_claims(paper, design.kind),
         proposes=bool(_PROPOSES.search(paper.finding) or _PROPOSES.search(paper.title)),
     )
 

@@ -51,6 +51,7 @@ from .templating import (
     parse_dialogue,
     render,
 )
+from . import planner
 from .themes import topic_words
 
 MAX_DETAIL = 8
@@ -62,6 +63,7 @@ TURN_PAUSE_S = AudioSettings().turn_pause_ms / 1000
 SECTION_PAUSE_S = AudioSettings().section_pause_ms / 1000
 DEFAULT_WPM = (160.0, 160.0)
 LENGTH_TOLERANCE = 0.15
+VARIANTS = 8  # arrangements of a paper's segment tried, so no segment shape recurs more than twice
 
 
 @dataclass(frozen=True)
@@ -169,7 +171,10 @@ class _Writer:
                  papers: Sequence[Paper], env: jinja2.Environment, fmt: str) -> None:
         self.env, self.format, self.episode, self.papers = env, fmt, episode, list(papers)
         self.host_names = host_names
-        self.ev = v.episode_views(papers, topic_words(show_title))
+        topic = topic_words(show_title)
+        self.ev = v.episode_views(papers, topic)
+        self.segments = planner.plan_episode(self.ev, papers, topic)
+        planner.compare_within(self.ev, self.segments)
         question = central_question(episode)
         years = sorted({p.year for p in papers if p.year is not None})
         self.base: dict[str, Any] = {
@@ -181,6 +186,8 @@ class _Writer:
             "description": v.Data(episode.description, "episode:description"),
             "question": v.Data(question, "episode:description"),
             "ep": self.ev,
+            "relations": [r for s in self.segments.values() for r in s.relations
+                          if r["kind"] in (planner.AGREE, planner.DISAGREE, planner.DIFFER)],
             "papers": self.ev.papers,
             "years": [v.Data(y, "episode:year") for y in years],
             "format": fmt,
@@ -205,17 +212,37 @@ class _Writer:
 
         turns: list[tuple[int, str, str]] = []
         sections: list[Section] = []
+        shapes: Counter[str] = Counter()
         for part, section, extra in plan:
             name = self._name(part)
             if part == "cold-open" and not self._exists(name):
                 continue  # a show's own older template set may have no cold open
             pick.section = section.id
             context = {**self.base, **extra, "extent": extent, "pick": pick}
-            for host, text in parse_dialogue(render(self.env, name, context), name):
-                turns.append((host, text, section.id))
+            said = self._segment(name, context, pick, shapes) if part == "paper" else \
+                parse_dialogue(render(self.env, name, context), name)
+            turns.extend((host, text, section.id) for host, text in said)
             if any(t[2] == section.id for t in turns) and section.id not in {s.id for s in sections}:
                 sections.append(section)
         return turns, sections
+
+    def _segment(self, name: str, context: dict[str, Any], pick: Picker,
+                 shapes: Counter[str]) -> list[tuple[int, str]]:
+        """A paper's segment, in the first arrangement whose shape the episode has used less than twice."""
+        view = context["p"]
+        segment = self.segments.get(view.key)
+        saved = copy.deepcopy(pick.__dict__)
+        said: list[tuple[int, str]] = []
+        for variant in range(VARIANTS if segment is not None else 1):
+            pick.__dict__.update(copy.deepcopy(saved))
+            view.moves = planner.arrange(segment, view, variant) if segment is not None else ()
+            said = merge_turns(parse_dialogue(render(self.env, name, context), name))
+            shape = "".join("AB"[host] + ("?" if v.unmark(text).rstrip().endswith("?") else ".")
+                            for host, text in said)
+            if shapes[shape] < 2:
+                break
+        shapes[shape] += 1
+        return said
 
     def _exists(self, name: str) -> bool:
         try:
@@ -225,6 +252,17 @@ class _Writer:
         except jinja2.TemplateError:
             return True  # it exists but is broken: rendering will report it with its line
         return True
+
+
+def merge_turns(turns: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Consecutive lines of one host become one turn (moves may each begin with the same host)."""
+    merged: list[tuple[int, str]] = []
+    for host, text in turns:
+        if merged and merged[-1][0] == host:
+            merged[-1] = (host, f"{merged[-1][1]} {text}")
+        else:
+            merged.append((host, text))
+    return merged
 
 
 def _to_script(title: str, host_names: tuple[str, str], turns: list[tuple[int, str, str]],
