@@ -12,7 +12,7 @@ from . import __version__
 from .build import build_show
 from .config import CONFIG_NAME, load_show
 from .errors import PapercastError
-from .oneoff import OneOff, make_episode, one_off_script
+from .oneoff import OneOff, make_episode, one_off_draft
 from .publish.check import check_feed, has_errors, summary
 from .report import Progress, Report
 from .sources.readinglist import add_papers, list_papers, paper_lines
@@ -199,9 +199,11 @@ def script(sources: tuple[Path, ...], title: str | None, entries: tuple[str, ...
         papercast script papers/migraine-gut.bib -e he2023causal
     """
     _report_skipped(sources, strict)
-    dialogue = one_off_script(OneOff(sources, title, entries or None, format_, minutes, strict=strict))
+    dialogue, note = one_off_draft(OneOff(sources, title, entries or None, format_, minutes, strict=strict))
     for turn in dialogue.turns:
         click.echo(f"{dialogue.host_names[turn.host]}: {turn.spoken if spoken else turn.text}")
+    if note:
+        click.echo(f"episode: {note}", err=True)  # the same note `papercast build` prints
 
 
 @cli.command()

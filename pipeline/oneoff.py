@@ -62,10 +62,16 @@ def _one_off_cache(show: ShowConfig) -> Iterator[TurnCache]:
 
 def one_off_script(request: OneOff, show_root: Path | None = None) -> Script:
     """The dialogue an episode of these papers would have (hosts from the show in `show_root`, if any)."""
+    return one_off_draft(request, show_root)[0]
+
+
+def one_off_draft(request: OneOff, show_root: Path | None = None) -> tuple[Script, str]:
+    """The dialogue, and the build's note when the asked length can't be met with content ("" otherwise)."""
     show = show_settings(show_root or Path.cwd())
     hosts = resolve_hosts(show.hosts)
     with _one_off_cache(show) as cache:
-        return _one_off_plan(request, show, hosts, cache).script
+        plan = _one_off_plan(request, show, hosts, cache)
+        return plan.script, plan.length_note
 
 
 def make_episode(request: OneOff, output: Path, show_root: Path | None = None,

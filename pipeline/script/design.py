@@ -93,7 +93,7 @@ _RCT = _rx(r"\brandomi[sz]ed(?:,)?(?:\s+(?:double|single|triple)-blind(?:ed)?,?|
 _ANIMAL = _rx(r"\b(?P<o>mice|mouse|murine|rats?|rodents?|zebrafish|piglets?|primates?|macaques?|"
               r"animal models?|drosophila)\b")
 _IN_VITRO = _rx(r"\bin vitro\b|\bcell lines?\b|\bcultured cells\b")
-_HUMAN = _rx(r"\b(patients?|participants?|adults?|children|adolescents?|women|men|volunteers?|migraineurs|"
+_HUMAN = _rx(r"\b(patients?|participants?|adults?|children|adolescents?|women|men|volunteers?|sufferers|\w{4,}eurs|"
              r"individuals|people|humans?|healthy controls?)\b")
 _SUBTYPE = _rx(r"\b(?P<s>cohort|case[- ]control|cross[- ]sectional|observational)\b")
 _INTERVENTION = _rx(r"\b(open-label|single-arm|non-randomi[sz]ed|supplementation|treated with|were given|"

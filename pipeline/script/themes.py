@@ -39,7 +39,7 @@ papers trial trials randomised randomized clinical possible potential consistent
 significant significance accuracy development complex vital novel innovative future direction directions
 perspective perspectives concern concerns way ways part parts kind kinds number level levels type types
 patient patients participant participants people person individual individuals human humans subject
-subjects adult adults women men children migraineur migraineurs case cases control controls group groups
+subjects adult adults women men children sufferer sufferers case cases control controls group groups
 enhance enhances worsen worsens reverse reverses reduce reduces reduction lower lowers raise raises elevate
 elevates confirm confirms predict predicts correlate correlates propose proposes place places advocate
 advocates highlight highlights emphasise emphasises emphasising emphasize emphasizing require requires
@@ -54,7 +54,10 @@ brain axis body connection interaction therapy treatment management outcome symp
 signature role frequency severity duration rate incidence prevalence marker markers status""".split())
 _NOT_ADJECTIVES = frozenset({"signal", "animal", "journal", "interval", "proposal", "arrival", "removal"})
 _TREATMENT_STEMS = ("probiotic", "prebiotic", "synbiotic", "antibiotic", "diet", "dietary", "transplant",
-                    "supplement", "vitamin", "omega", "fibre", "fiber", "ketogenic", "analgesic", "triptan")
+                    "supplement", "vitamin", "omega", "fibre", "fiber", "ketogenic", "analgesic", "drug", "medication",
+                    "vaccin", "exercise")
+# Words with two names in research writing, said as one theme.
+_SYNONYMS = {"microbiome": "microbiota", "tumour": "tumor", "behaviour": "behavior"}
 _ORGANISM_WORDS = frozenset({"mouse", "rat", "rodent", "zebrafish", "piglet", "primate", "macaque"})
 _TAXON = re.compile(r"^[A-Z][a-z]+(?:ium|ella|aceae|bacter|coccus|bacillus|ales|etes|ides|onas)$")
 _TOKEN = re.compile(r"[^\W\d_][\w']*", re.UNICODE)
@@ -92,6 +95,10 @@ def fold(word: str) -> str:
     w = re.sub(r"is(ation|ing|ed|e|es)$", r"iz\1", w)
     if w == "mice":
         return "mouse"
+    if w in _SYNONYMS:
+        return _SYNONYMS[w]
+    if w.endswith("s") and w[:-1] in _SYNONYMS:
+        return _SYNONYMS[w[:-1]]
     if len(w) > 4 and w.endswith("ies"):
         return w[:-3] + "y"
     if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is", "ys")):
@@ -175,6 +182,11 @@ def terms_of(paper: Paper) -> dict[str, _Seen]:
     return paper_terms(f"{paper.title}. {paper.finding}", title_chars=len(paper.title))
 
 
+def topical(word: str, topic: frozenset[str]) -> bool:
+    """A topic word or one built on it ("migraineur" in a show about migraine)."""
+    return any(word == t or (len(t) >= 5 and word.startswith(t)) for t in topic)
+
+
 def topic_words(*texts: str) -> frozenset[str]:
     """Folded words of a show's title: the topic itself, too general to be a theme on their own."""
     return frozenset(fold(m.group()) for text in texts for m in _TOKEN.finditer(text))
@@ -196,10 +208,10 @@ def shared_terms(papers: Sequence[Paper], min_papers: int = 2, topic: frozenset[
             where.setdefault(key, []).append(index)
     found = []
     for key, indexes in where.items():
-        if len(indexes) < min_papers or (len(papers) >= 4 and len(indexes) == len(papers)):
-            continue
+        if len(indexes) < min_papers or (len(papers) >= 3 and len(indexes) * 3 > len(papers) * 2):
+            continue  # most of the papers use it: that is the subject, not a theme
         seen = [per_paper[i][key] for i in indexes]
-        if " " not in key and (key in _GENERIC or key in topic):
+        if " " not in key and (key in _GENERIC or topical(key, topic)):
             continue
         # A finding's wording reads more naturally than a title's, and a noun use than a modifier.
         best = min(seen, key=lambda s: (not s.ends_run, s.in_title))
