@@ -70,7 +70,8 @@ def _data(fact: Fact | None, key: str, detail: bool = False) -> Data | None:
 def _best_effect(facts: Sequence[Fact]) -> Fact | None:
     """The first effect with an interval, else the first effect."""
     with_interval = [f for f in facts if f.low is not None]
-    return (with_interval or list(facts) or [None])[0]
+    found = with_interval or list(facts)
+    return found[0] if found else None
 
 
 def _interval(effect: Fact | None) -> str:
@@ -131,7 +132,7 @@ def plan_episode(ev: EpisodeView, papers: Sequence[Paper], topic: frozenset[str]
     generic = _allocate_generic(ev.papers)
     segments: dict[str, Segment] = {}
     said: dict[str, int] = {}
-    for paper, view in zip(papers, ev.papers):
+    for paper, view in zip(papers, ev.papers, strict=True):
         kind = view.design.kind
         prior = first_of.get(kind)
         if kind == designs.OTHER:

@@ -406,7 +406,7 @@ class EpisodeView:
 def _link(views: list[PaperView], papers: Sequence[Paper], topic: frozenset[str]) -> None:
     """Each paper's link to the one before it (what the transition between them names)."""
     counts = themes.term_counts(papers, topic)
-    for previous, current in zip(views, views[1:]):
+    for previous, current in zip(views, views[1:], strict=False):
         found = themes.link(previous.paper, current.paper, papers, topic, counts)
         if found is not None:
             value = current.design.evidence or found.value if found.kind == "design" else found.value

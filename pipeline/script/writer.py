@@ -1,7 +1,8 @@
 """Write the two-host dialogue for an episode from Jinja2 templates and the paper data.
 
-The wording is the templates' (found and rendered by templating.py); the facts are Python's (`views.py`: designs, themes, links,
-years). A *format* is a set of templates, one per part of the episode:
+The wording is the templates' (found and rendered by templating.py); the facts are Python's
+(`views.py`: designs, themes, links, years; `facts.py` and `planner.py`: what each paper's
+segment can say, as moves). A *format* is a set of templates, one per part of the episode:
 
     cold-open.j2, intro.j2   -> section "intro"
     paper.j2 (once a paper)  -> section "paper-<key>" (its transition in included)
@@ -42,7 +43,7 @@ import jinja2.bccache
 from ..config import AudioSettings
 from ..errors import PapercastError, TemplateError
 from ..model import Paper, Script, Section, Turn
-from . import views as v
+from . import planner, views as v
 from .picker import Picker, sentence_patterns
 from .spoken import SpokenForm
 from .templating import (
@@ -51,7 +52,6 @@ from .templating import (
     parse_dialogue,
     render,
 )
-from . import planner
 from .themes import topic_words
 
 MAX_DETAIL = 8
@@ -158,9 +158,11 @@ class Draft:
         """"" when on target; otherwise one line for the build to print (papers are never cut)."""
         if self.on_target:
             return ""
-        papers = len(self.details)
-        limit = "at most" if self.seconds < (self.target_seconds or 0) else "at least"
-        return (f"asked for {self.target_seconds / 60:.1f} min; the {self.format} format makes {limit} "
+        papers, target = len(self.details), self.target_seconds or 0.0
+        if self.seconds < target:  # every move the facts allow is said: the rest would be padding
+            return (f"asked for {target / 60:.1f} min; {papers} {'paper' if papers == 1 else 'papers'} give at most "
+                    f"{self.seconds / 60:.1f} min of content in the {self.format} format, and nothing is padded")
+        return (f"asked for {target / 60:.1f} min; the {self.format} format makes at least "
                 f"{self.seconds / 60:.1f} min of {papers} {'paper' if papers == 1 else 'papers'}")
 
 
@@ -198,13 +200,13 @@ class _Writer:
 
     def render(self, extent: int, details: Sequence[int]) -> tuple[list[tuple[int, str, str]], list[Section]]:
         pick = Picker(f"{self.episode.id}/{self.format}")
-        for view, detail in zip(self.ev.papers, details):
+        for view, detail in zip(self.ev.papers, details, strict=True):
             v.set_detail(view, detail)
         plan: list[tuple[str, Section, dict[str, Any]]] = [
             ("cold-open", Section("intro", "Introduction"), {}),
             ("intro", Section("intro", "Introduction"), {}),
         ]
-        for index, (paper, view) in enumerate(zip(self.papers, self.ev.papers)):
+        for index, (paper, view) in enumerate(zip(self.papers, self.ev.papers, strict=True)):
             extra = {**paper_context(paper, index, len(self.papers)), "p": view, "detail": view.detail}
             plan.append(("paper", Section(f"paper-{paper.key}", paper.title, paper.link), extra))
         plan.append(("synthesis", Section("synthesis", "What it adds up to"), {}))
