@@ -5,7 +5,7 @@ microbiota", "dysbiosis", "fecal microbiota transplantation"). Terms are matched
 normalised key (lower case, simple plurals and British/American spellings folded, hyphens
 as spaces), and spoken in the surface form one of the papers used (title case undone), so
 every term the hosts name occurs in the reading list. Adjectives and modifiers ("dietary",
-"gut-brain") are kind WORD, which the templates quote ('the word "dietary"').
+"gut-brain") are kind WORD: a coincidence of wording, never said as a theme or a link.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from .design import OTHER, classify
 TERM = "term"
 TREATMENT = "treatment"
 ORGANISM = "organism"
-WORD = "word"  # an adjective or modifier ("dietary", "gut–brain"): spoken as 'the word "dietary"'
+WORD = "word"  # an adjective or modifier ("dietary", "gut–brain"): never a theme or a link
 
 # Function words, reporting verbs and research boilerplate: never a theme on their own, and
 # they split runs of content words ("reduction in anti-inflammatory genera" -> two runs).
@@ -199,7 +199,7 @@ def shared_terms(papers: Sequence[Paper], min_papers: int = 2, topic: frozenset[
     theme); single words of the topic or too general to say anything (`_GENERIC`); and a term
     inside a longer one used by the same papers ("microbiota" when each says "gut microbiota").
     Adjectives and modifiers never used as a noun phrase ("gut-brain" only ever before "axis")
-    are kept as kind WORD, which the templates quote rather than use as a noun.
+    are kept as kind WORD, so callers can leave them out (the script never says them as themes).
     """
     per_paper = [terms_of(p) for p in papers]
     where: dict[str, list[int]] = {}
@@ -234,7 +234,8 @@ def link(previous: Paper, current: Paper, episode: Sequence[Paper], topic: froze
 
     Order of preference: a treatment, an organism, another term (the longest, then the one
     fewest papers of the episode use, so the link is specific), the same design, the same
-    journal, a shared adjective, the same year, an author. Terms are in the papers' wording.
+    journal, the same year, an author. Terms are in the papers' wording; a shared adjective
+    is never a link (it would be said as 'the word "X"', a coincidence of wording).
     """
     if counts is None:
         counts = term_counts(episode, topic)
@@ -249,9 +250,6 @@ def link(previous: Paper, current: Paper, episode: Sequence[Paper], topic: froze
         return Link("design", design_cur.kind)
     if previous.journal and previous.journal == current.journal:
         return Link("journal", current.journal)
-    words = [t for t in candidates if t.kind == WORD]  # a shared adjective says less than a shared journal
-    if words:
-        return Link(WORD, min(words, key=lambda t: (counts.get(t.key, 0), t.key)).text)
     if previous.year is not None and previous.year == current.year:
         return Link("year", str(current.year))
     families = {a.family for a in previous.authors if not a.is_group}

@@ -477,7 +477,8 @@ def episode_views(papers: Sequence[Paper], topic: frozenset[str] = frozenset()) 
     """The papers' views, linked to each other, and the episode-wide facts (themes, designs, years)."""
     views = [paper_view(p, i + 1, len(papers)) for i, p in enumerate(papers)]
     by_key = {v.key: v for v in views}
-    shared = themes.shared_terms(papers, 2, topic)
+    # Modifiers never used as a noun ("gut-brain", "total") are no theme: never 'the word "X"'.
+    shared = [t for t in themes.shared_terms(papers, 2, topic) if t.kind != themes.WORD]
     _link(views, papers, topic)
     _connect(views, shared)
     _rank(views)
