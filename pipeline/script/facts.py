@@ -53,7 +53,7 @@ class Fact:
         if self.low is None or self.high is None:
             return False
         null = 1.0 if self.value in r.RATIOS else 0.0
-        return self.low <= null <= self.high
+        return self.low < null < self.high  # an end exactly at no effect only touches it
 
     @property
     def width(self) -> float | None:

@@ -18,6 +18,7 @@ shape from recurring more than twice in an episode.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,13 +28,16 @@ from . import design as designs
 from .facts import Fact
 from .material import Material, Part, material
 from .relations import AGREE, DIFFER, DISAGREE, Relation, episode_relations
-from .views import Data, EpisodeView, PaperView
+from .views import Data, EpisodeView, PaperView, unmark
 
 __all__ = ["AGREE", "DIFFER", "DISAGREE", "Move", "Segment", "arrange", "compare_within", "plan_episode"]
 OPENINGS = ("who", "title", "headline", "quiz", "number")
 GENERIC = ("reading", "stronger", "act")
 GENERIC_RANK = {"reading": 6, "stronger": 7, "act": 8}
 SMALL_SAMPLE = 50
+_METHOD_WORDS = re.compile(r"\b(study|trial|analysis|review|survey|cohort|crossover|experiment|interviews?)\b",
+                           re.IGNORECASE)
+_SMALL_HEDGES = ("preliminary", "pilot", "exploratory", "tentative")
 LARGE_SAMPLE = 1000
 _TESTABLE = (designs.ANIMAL, designs.OBSERVATIONAL, designs.MENDELIAN)
 
@@ -95,6 +99,7 @@ def _values(m: Material, key: str, kind: str) -> dict[str, Any]:
     nulls = [f for f in facts.all("null") if f.detail]
     effect = _best_effect(facts.all("effect"))
     own_hedges = [f for f in facts.all("hedge") if m.conclusion and m.conclusion.start <= f.start < m.conclusion.end]
+    small = [f for f in facts.all("hedge") if f.value in _SMALL_HEDGES]
     animals = kind == designs.ANIMAL or (sample is not None and facts.first("organism") is not None)
     return {
         "sample": _data(sample, key, bool(sample and sample.detail)), "n": int(sample.number or 0) if sample else 0,
@@ -105,6 +110,7 @@ def _values(m: Material, key: str, kind: str) -> dict[str, Any]:
         "direction": direction.value if direction else "", "outcome": _data(direction, key, True),
         "null": facts.null, "null_outcome": _data(nulls[0], key, True) if nulls else None,
         "hedge": _data(own_hedges[0], key) if own_hedges else None,
+        "small_hedge": _data(small[0], key) if small else None,
         "organism": _data(facts.first("organism"), key), "kind": kind,
     }
 
@@ -127,6 +133,8 @@ def plan_episode(ev: EpisodeView, papers: Sequence[Paper], topic: frozenset[str]
     """Every paper's segment material: design roles, callbacks, relations and the generic blocks."""
     views = {v.key: v for v in ev.papers}
     relations = episode_relations(papers, topic)
+    found = {p.key: material(p, strip_stats) for p in papers}
+    ev.hook, ev.hook_paper = _hook(ev.papers, found)
     first_of: dict[str, PaperView] = {}
     unknown_said = False
     generic = _allocate_generic(ev.papers)
@@ -136,12 +144,13 @@ def plan_episode(ev: EpisodeView, papers: Sequence[Paper], topic: frozenset[str]
         kind = view.design.kind
         prior = first_of.get(kind)
         if kind == designs.OTHER:
-            role = "none" if unknown_said else "unknown"
-            unknown_said = True
+            # Said once, and only when the finding doesn't itself say how it was done.
+            role = "none" if unknown_said or _METHOD_WORDS.search(paper.finding) else "unknown"
+            unknown_said = unknown_said or role == "unknown"
         else:
             role = "callback" if prior is not None else "explain"
             first_of.setdefault(kind, view)
-        m = material(paper, strip_stats)
+        m = found[paper.key]
         view.said = m
         segments[paper.key] = Segment(
             key=paper.key, material=m, design_role=role, prior=prior,
@@ -149,6 +158,20 @@ def plan_episode(ev: EpisodeView, papers: Sequence[Paper], topic: frozenset[str]
             hook=ev.hook_paper is not None and ev.hook_paper.key == paper.key,
             generic=generic.get(paper.key, ()), values=_values(m, paper.key, kind))
     return segments
+
+
+def _hook(views: Sequence[PaperView], found: dict[str, Material]) -> tuple[Part | None, PaperView | None]:
+    """The cold open's line: a short lead result in the paper's own words (no "we" to rewrite)."""
+    candidates = []
+    for view in views:
+        lead = found[view.key].lead
+        words = len(unmark(lead.text).split()) if lead else 0
+        if lead is not None and not lead.subjectless and not lead.voiced and 6 <= words <= 24:
+            candidates.append((lead.role != "result", not view.claims, words, view.number, lead, view))
+    if not candidates:
+        return None, None
+    *_, lead, view = min(candidates, key=lambda c: c[:4])
+    return lead, view
 
 
 def _capped(found: Sequence[Relation], said: dict[str, int]) -> list[Relation]:
@@ -234,7 +257,7 @@ def _content_moves(segment: Segment, opening: str) -> list[Move]:
     if values["i2"] is not None:
         moves.append(Move("spread", 3, values))
     moves.extend(Move("link", 3 if i == 0 else 5, r) for i, r in enumerate(segment.relations))
-    if segment.design_role in ("explain", "unknown") or segment.design_role == "callback":
+    if segment.design_role in ("explain", "callback") and not values["null"]:  # a null's caveat came with it
         moves.append(Move("caveat", 3 if segment.design_role != "callback" else 5,
                           {"role": segment.design_role, "null": values["null"], "prior": segment.prior}))
     if segment.design_role == "explain":
@@ -243,7 +266,7 @@ def _content_moves(segment: Segment, opening: str) -> list[Move]:
         moves.append(Move("conclusion", 4, {"part": m.conclusion, "hedge": values["hedge"]}))
     if values["outcome"] is not None and not values["null"] and values["kind"] in _TESTABLE:
         moves.append(Move("test", 5, values))
-    return [mv for mv in moves if not (mv.name == "caveat" and segment.design_role == "unknown")]
+    return moves
 
 
 def _measures(segment: Segment) -> dict[str, tuple[float, Data]]:

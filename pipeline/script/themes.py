@@ -47,6 +47,8 @@ restore restores implicate implicates implicating show shows suggest suggests in
 makes making unravel unravelling unraveling call calls play plays lead leads affect affects impact impacts
 impacting noting worth understanding managing approaching approach approaches helps help focus
 discuss discusses well like vs versus
+six seven eight nine ten eleven twelve hour hours day days week weeks month months year years night nights
+minute minutes time times
 """.split())
 # Single words too general to be a theme in research writing ("disease", "brain", "axis").
 _GENERIC = frozenset("""disease disorder condition health system function mechanism pathway process change
@@ -214,8 +216,10 @@ def shared_terms(papers: Sequence[Paper], min_papers: int = 2, topic: frozenset[
         if " " not in key and (key in _GENERIC or topical(key, topic)):
             continue
         # A finding's wording reads more naturally than a title's, and a noun use than a modifier.
-        best = min(seen, key=lambda s: (not s.ends_run, s.in_title))
+        best = min(seen, key=lambda s: (not s.ends_run, s.in_title, s.surface[:1].isupper()))
         text = _display(best)
+        if re.fullmatch(r"[A-Z][a-z]+(?: [a-z][\w-]*)*", text) and not _TAXON.match(text.split()[0]):
+            text = text[0].lower() + text[1:]  # "Sensitivity analyses" began a sentence
         kind = WORD if not best.ends_run or (" " not in key and _adjective(key, seen)) else _kind(key, text)
         found.append(Term(key, text, tuple(papers[i].key for i in indexes), kind))
     by_papers: dict[tuple[str, ...], list[Term]] = {}
@@ -241,7 +245,9 @@ def link(previous: Paper, current: Paper, episode: Sequence[Paper], topic: froze
         counts = term_counts(episode, topic)
     candidates = [t for t in shared_terms([previous, current], 2, topic) if t.key in counts]  # not the topic
     for kind in (TREATMENT, ORGANISM, TERM):
-        of_kind = [t for t in candidates if t.kind == kind]
+        # One plain word links two papers only when both titles use it: what each is about.
+        of_kind = [t for t in candidates if t.kind == kind and (
+            kind != TERM or t.words > 1 or all(t.key in _title_keys(p) for p in (previous, current)))]
         if of_kind:
             best = min(of_kind, key=lambda t: (-t.words, counts.get(t.key, 0), t.key))
             return Link(kind, best.text)
@@ -257,6 +263,10 @@ def link(previous: Paper, current: Paper, episode: Sequence[Paper], topic: froze
     if shared:
         return Link("author", shared[0])
     return None
+
+
+def _title_keys(paper: Paper) -> set[str]:
+    return {fold(m.group()) for m in _TOKEN.finditer(paper.title)}
 
 
 def term_counts(papers: Sequence[Paper], topic: frozenset[str] = frozenset()) -> dict[str, int]:
