@@ -189,3 +189,14 @@ def test_numbers_directions_and_negations_trace_to_facts(drafts, lists, name: st
             named = {turn.section.removeprefix("paper-")} | {s.split(":", 1)[0] for s, _ in views.spans(marked)}
             assert any(k in by_key and (paper_facts(by_key[k]).null or any(
                 f.value == "none" or f.crosses_null for f in paper_facts(by_key[k]).items)) for k in named), marked
+
+
+def test_script_command_prints_the_builds_length_note():
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    result = CliRunner().invoke(cli, ["script", str(FIXTURES / "sleep.bib"), "-m", "30"])
+    assert result.exit_code == 0, result.output
+    assert "episode: asked for 30.0 min; 6 papers give at most" in result.stderr
+    assert "nothing is padded" in result.stderr and "nothing is padded" not in result.stdout

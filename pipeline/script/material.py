@@ -33,9 +33,14 @@ _STATS = re.compile(r"\s*\((?=[^()]*(?:\d\s*%|CI\b|[pP]\s*[<=>]|\b(?:OR|HR|RR|SM
                     r"[-−]?\d))[^()]*\)")
 # A finite verb: the part is a clause ("probiotics lower migraine frequency"), not a noun phrase.
 _VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|did|does|do|can|may|might|could|will|would|found|showed|"
-                   r"confirms?|predicts?|reduced?|reduces|lowered|lowers?|raised|raises|increased|increases|"
-                   r"decreased|decreases|worsen|worsens|worsened|improved|improves|reverse|reverses|reversed|"
-                   r"correlate|correlates|differ|differed|plays?|remain\w*|persisted|developed|occurred)\b")
+                   r"confirms?|predicts?|reduces|lowers|raises|increases|decreases|worsen|worsens|improves|reverse|"
+                   r"reverses|correlate|correlates|differ|plays?|remains?|persisted|developed|occurred)\b"
+                   # a participle is a verb unless it reads as an adjective ("evidence of raised LPS")
+                   r"|(?<!\bof )(?<!\band )(?<!\bwith )(?<!\bin )(?<!\bby )(?<!\bthe )(?<!\ba )(?<!\ban )(?<!\bor )"
+                   r"(?<!, )\b(?:reduced|lowered|raised|increased|decreased|worsened|improved|reversed|shortened)\b"
+                   r"|\b\w+ly (?:reduce|lower|raise|increase|decrease|improve|worsen)\b")
+# A part that opens like a sentence of its own ("This review weighs ...") is said as it is.
+_OWN_SENTENCE = re.compile(r"^(?:This|These|Here|In this|In these)\b")
 _REPORTING_VERBS = frozenset("""proposes places highlights emphasises emphasizes argues shows finds suggests
 describes reviews reports advocates explores examines outlines discusses summarises summarizes links calls
 presents identifies demonstrates provides offers maps traces challenges confirms reveals introduces
@@ -51,6 +56,7 @@ class Part:
     subjectless: bool    # starts with a verb ("Proposes ...")
     voiced: bool         # had "we"/"our": already a sentence with its own subject ("They found ...")
     clause: bool         # has a verb of its own ("X lowered Y"), not a note-style noun phrase
+    sentence: bool       # opens as a sentence of its own ("This review weighs ...")
     start: int
     end: int
     facts: tuple[Fact, ...]
@@ -103,6 +109,12 @@ def _role(facts: tuple[Fact, ...], words: str) -> str:
     return "method" if kinds & _METHOD else "other"
 
 
+def _is_clause(words: str) -> bool:
+    """A verb before any "that"/"which": "X confirms Y", not "a review emphasising that Y is Z"."""
+    head = re.split(r"\b(?:that|which|who|whether)\b", words, maxsplit=1)[0]
+    return bool(_VERB.search(head))
+
+
 def _sentence(text: str) -> str:
     text = text.strip().rstrip(";,:").strip()
     return text if not text or text[-1] in ".!?" else text + "."
@@ -123,7 +135,8 @@ def parts(paper: Paper, facts: Facts | None = None, strip_stats: bool = False) -
             words = _sentence(_STATS.sub("", words.rstrip(".")))
         first = re.sub(r"^[A-Z][a-z]+ly\s+", "", words).split(" ", 1)[0].lower()
         found.append(Part(voice(words, source), _role(inside, words), first in _REPORTING_VERBS,
-                          bool(_PRONOUNS.search(words)), bool(_VERB.search(words)), start, end, inside))
+                          bool(_PRONOUNS.search(words)), _is_clause(words), bool(_OWN_SENTENCE.match(words)),
+                          start, end, inside))
     return found
 
 
