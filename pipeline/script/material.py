@@ -39,6 +39,7 @@ _VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|did|does|do|can|may|might
                    r"|(?<!\bof )(?<!\band )(?<!\bwith )(?<!\bin )(?<!\bby )(?<!\bthe )(?<!\ba )(?<!\ban )(?<!\bor )"
                    r"(?<!, )\b(?:reduced|lowered|raised|increased|decreased|worsened|improved|reversed|shortened)\b"
                    r"|\b\w+ly (?:reduce|lower|raise|increase|decrease|improve|worsen)\b")
+_LINKING = re.compile(r"^(?:Additionally|Moreover|Furthermore|In addition|However|Overall|Also|Finally),\s*")
 # A part that opens like a sentence of its own ("This review weighs ...") is said as it is.
 _OWN_SENTENCE = re.compile(r"^(?:This|These|Here|In this|In these)\b")
 _REPORTING_VERBS = frozenset("""proposes places highlights emphasises emphasizes argues shows finds suggests
@@ -133,6 +134,7 @@ def parts(paper: Paper, facts: Facts | None = None, strip_stats: bool = False) -
         words = _sentence(text[start:end])
         if strip_stats:
             words = _sentence(_STATS.sub("", words.rstrip(".")))
+        words = _LINKING.sub("", words)  # "Additionally, ..." leans on a sentence the hosts don't say
         first = re.sub(r"^[A-Z][a-z]+ly\s+", "", words).split(" ", 1)[0].lower()
         found.append(Part(voice(words, source), _role(inside, words), first in _REPORTING_VERBS,
                           bool(_PRONOUNS.search(words)), _is_clause(words), bool(_OWN_SENTENCE.match(words)),
