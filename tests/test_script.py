@@ -115,7 +115,7 @@ def test_transitions_link_consecutive_papers_by_what_they_share(demo):
         return next(t.text for t in script.turns if t.section == f"paper-{key}")
 
     assert "gut microbiota" in opening("gorenshtein2023association")  # a shared term
-    assert "The Journal of Headache and Pain" in opening("vuralli2024lps")  # the same journal as He et al.
+    assert "the Journal of Headache and Pain" in opening("vuralli2024lps")  # the same journal as He et al.
     # Not "headache", a word both happen to use: the same design as Vuralli et al.'s instead.
     assert "another observational study" in opening("cho2025oral").lower()
 

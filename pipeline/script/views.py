@@ -306,7 +306,7 @@ def paper_view(paper: Paper, number: int, total: int) -> PaperView:
         team=DataInt(len(people), f"{key}:authors"),
         year=Data(paper.year if paper.year is not None else "", f"{key}:year"),
         month_name=Data(calendar.month_name[paper.month] if paper.month else "", f"{key}:month"),
-        journal=Data(paper.journal, f"{key}:journal"),
+        journal=Data(re.sub(r"^The ", "the ", paper.journal), f"{key}:journal"),  # "in the Journal of ..."
         journal_the=needs_the(paper.journal),
         short_title=Data(short_title(title), f"{key}:title"),
         finding=Data(_sentence(paper.finding), f"{key}:finding"),
@@ -410,6 +410,7 @@ def _link(views: list[PaperView], papers: Sequence[Paper], topic: frozenset[str]
         found = themes.link(previous.paper, current.paper, papers, topic, counts)
         if found is not None:
             value = current.design.evidence or found.value if found.kind == "design" else found.value
+            value = re.sub(r"^The ", "the ", value) if found.kind == "journal" else value
             current.link = LinkView(found.kind, Data(value, f"{current.key}:{found.kind}"), previous)
 
 
