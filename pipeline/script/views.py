@@ -234,7 +234,7 @@ describes reviews reports advocates explores examines outlines discusses summari
 presents identifies demonstrates provides offers maps traces challenges confirms reveals introduces
 considers synthesises synthesizes evaluates assesses compares""".split())
 # Words that claim certainty or cause: the critique format quotes them back.
-_CLAIMS = re.compile(r"\bcausal\b|\bcauses?\b|\bconfirms?\b|\bproves?\b|\bdirectly\b|\bfirst\b|\brequired\b"
+_CLAIMS = re.compile(r"\bcausal\b|(?<!-)\bcauses?\b|\bconfirms?\b|\bproves?\b|\bdirectly\b|\bfirst\b|\brequired\b"
                      r"|\bestablish\w*|\bdemonstrat\w*", re.IGNORECASE)
 _PROPOSES = re.compile(r"\b(propos\w*|calls? for|advocat\w*|possible therapy|future therapeutic)\b", re.IGNORECASE)
 # Finding length (words) said in full at detail 0; each level adds this many more.
@@ -283,6 +283,8 @@ def _claims(paper: Paper, kind: str) -> tuple[Data, ...]:
              for m in _CLAIMS.finditer(text, start, end)]
     if kind == designs.MENDELIAN:
         found = [m for m in found if not m.group().lower().startswith("caus")]
+    if paper_facts(paper).null:
+        return ()  # a null result claims nothing to be wary of
     rank = {m.group(): next((i for i, w in enumerate(_CLAIM_ORDER) if m.group().lower().startswith(w)), 99)
             for m in found}
     return tuple(Data(m.group(), f"{paper.key}:finding") for m in sorted(found, key=lambda m: rank[m.group()]))
