@@ -44,7 +44,7 @@ class _FormatLoader(jinja2.BaseLoader):
             if path.is_file():
                 mtime = path.stat().st_mtime
                 return (path.read_text(encoding="utf-8"), str(path),
-                        lambda: path.is_file() and path.stat().st_mtime == mtime)
+                        lambda path=path, mtime=mtime: path.is_file() and path.stat().st_mtime == mtime)
         raise jinja2.TemplateNotFound(template)
 
     def formats(self) -> list[str]:

@@ -303,7 +303,7 @@ class EpisodeView:
     unknown_count: DataInt
     review_count: DataInt
     ladder: list[PaperView]  # strongest design first (critique)
-    hook: Part | None
+    hook: Any              # a part of a finding (planner: material.Part; it has `.text`)
     hook_paper: PaperView | None
 
 
