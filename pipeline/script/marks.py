@@ -126,5 +126,10 @@ def period(value: Any) -> Any:
     return _keep(value, text if not text or text[-1] in ".?!" else text + ".")
 
 
-FILTERS = {"capfirst": capfirst, "lowerfirst": lowerfirst, "words": as_words, "join_and": join_and,
+def as_data(value: Any, source: str) -> Data:
+    """A value a template picked out of a paper's facts, marked with where it came from."""
+    return Data(value, source)
+
+
+FILTERS = {"as_data": as_data, "capfirst": capfirst, "lowerfirst": lowerfirst, "words": as_words, "join_and": join_and,
            "period": period}
