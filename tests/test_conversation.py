@@ -200,3 +200,29 @@ def test_script_command_prints_the_builds_length_note():
     assert result.exit_code == 0, result.output
     assert "episode: asked for 30.0 min; 6 papers give at most" in result.stderr
     assert "nothing is padded" in result.stderr and "nothing is padded" not in result.stdout
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_authors_named_in_full_once_and_never_ending_on_an_initial(drafts, lists, name: str):
+    _, _, papers = lists[name]
+    script = drafts(name).script
+    assert script.transcript().count("and colleagues") <= len(papers)  # the first mention only
+    assert not any(re.search(r"\b[A-Z]\.$", t.text) for t in script.turns)
+
+
+def test_critique_compares_within_a_design_and_says_a_tie(env):
+    def trial(key: str, family: str, finding: str) -> Paper:
+        from pipeline.model import Author
+        return Paper(key=key, title=f"A randomised controlled trial of {key}", authors=(Author(family, "A"),),
+                     year=2024, finding=finding)
+
+    papers = [trial("first", "Adams", "In 120 adults, melatonin reduced sleep onset latency (p = 0.01)."),
+              trial("second", "Baker", "In 120 adults, light therapy reduced sleep onset latency (p = 0.03)."),
+              trial("third", "Clark", "In 480 adults, exercise did not reduce sleep onset latency.")]
+    text = draft_script("Sleep on It", HOSTS, EpisodeInfo("t", "Trials", ""), papers, env, format="critique",
+                        words_per_minute=WPM).script.transcript()
+    assert "ties with the Baker randomised controlled trial" in text or "ties with the Adams" in text
+    assert "bigger than the Adams randomised controlled trial: 480 adults, against 120 adults" in text
+    assert "Same design, different answers" in text and "On design they tie" in text or "No ranking by design" in text
+    assert "These two" not in text or "agree" in text  # the same outcome, the same direction: agreement
+    assert "That matches the Adams study" in text or "Same direction as the Adams study" in text

@@ -120,6 +120,7 @@ def _relation_data(relation: Relation, views: dict[str, PaperView]) -> dict[str,
     a, b = relation.earlier_outcome, relation.later_outcome
     return {
         "kind": relation.kind, "other": earlier, "paper": later,
+        "same_design": earlier.design.kind == later.design.kind,
         "other_outcome": Data(a.words, f"{earlier.key}:finding") if a else None,
         "other_direction": a.polarity if a else "",
         "outcome": Data(b.words, f"{later.key}:finding") if b else None,

@@ -222,7 +222,7 @@ class _Writer:
             pick.section = section.id
             context = {**self.base, **extra, "extent": extent, "pick": pick}
             said = self._segment(name, context, pick, shapes) if part == "paper" else \
-                parse_dialogue(render(self.env, name, context), name)
+                merge_turns(parse_dialogue(render(self.env, name, context), name))
             turns.extend((host, text, section.id) for host, text in said)
             if any(t[2] == section.id for t in turns) and section.id not in {s.id for s in sections}:
                 sections.append(section)
