@@ -73,6 +73,8 @@ class Material:
     rest: tuple[Part, ...]       # further parts of a short finding (said whole)
     conclusion: Part | None
     facts: Facts
+    method: Part | None = None   # how the study was done, when the finding says so in a clause of its own
+    more: tuple[Part, ...] = ()  # further results of a long abstract
 
     @property
     def twist(self) -> bool:
@@ -153,5 +155,8 @@ def material(paper: Paper, strip_stats: bool = False) -> Material:
     if second is None and len(found) <= 3:
         second = next(iter(after), None)  # a short finding is said whole
     conclusion = next((p for p in reversed(after) if p.role == "conclusion" and p is not second), None)
-    rest = tuple(p for p in after if p not in (second, conclusion) and (len(found) <= 3 or p.role == "result"))
-    return Material(paper.key, lead, second, rest, conclusion, facts)
+    short = len(found) <= 3
+    rest = tuple(p for p in after if p not in (second, conclusion) and short)
+    more = tuple(p for p in after if p not in (second, conclusion) and not short and p.role == "result")
+    method = next((p for p in found if p.role == "method" and p is not lead), None)
+    return Material(paper.key, lead, second, rest, conclusion, facts, method, more)

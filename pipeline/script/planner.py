@@ -245,6 +245,8 @@ def _content_moves(segment: Segment, opening: str) -> list[Move]:
     moves: list[Move] = []
     if m.second is not None:
         moves.append(Move("second", 1, {"part": m.second, "twist": m.twist, "rest": m.rest}))
+    if m.method is not None:
+        moves.append(Move("method", 2, {"part": m.method}))
     if values["null"]:
         moves.append(Move("null", 2, values))
     elif values["outcome"] is not None and opening not in ("headline", "quiz"):
@@ -265,6 +267,7 @@ def _content_moves(segment: Segment, opening: str) -> list[Move]:
         moves.append(Move("how", 5))
     if m.conclusion is not None:
         moves.append(Move("conclusion", 4, {"part": m.conclusion, "hedge": values["hedge"]}))
+    moves.extend(Move("more", 4, {"part": part}) for part in m.more)
     if values["outcome"] is not None and not values["null"] and values["kind"] in _TESTABLE:
         moves.append(Move("test", 5, values))
     return moves
