@@ -247,6 +247,24 @@ def _content_moves(segment: Segment, opening: str) -> list[Move]:
         moves.append(Move("second", 1, {"part": m.second, "twist": m.twist, "rest": m.rest}))
     if m.method is not None:
         moves.append(Move("method", 2, {"part": m.method}))
+    moves.extend(_number_moves(values, opening))
+    moves.extend(Move("link", 3 if i == 0 else 5, r) for i, r in enumerate(segment.relations))
+    if segment.design_role in ("explain", "callback") and not values["null"]:  # a null's caveat came with it
+        moves.append(Move("caveat", 3 if segment.design_role != "callback" else 5,
+                          {"role": segment.design_role, "null": values["null"], "prior": segment.prior}))
+    if segment.design_role == "explain":
+        moves.append(Move("how", 5))
+    if m.conclusion is not None:
+        moves.append(Move("conclusion", 4, {"part": m.conclusion, "hedge": values["hedge"]}))
+    moves.extend(Move("more", 4, {"part": part}) for part in m.more)
+    if values["outcome"] is not None and not values["null"] and values["kind"] in _TESTABLE:
+        moves.append(Move("test", 5, values))
+    return moves
+
+
+def _number_moves(values: dict[str, Any], opening: str) -> list[Move]:
+    """A result said back (or a null said as one), the sample, pooled studies, the effect and its spread."""
+    moves: list[Move] = []
     if values["null"]:
         moves.append(Move("null", 2, values))
     elif values["outcome"] is not None and opening not in ("headline", "quiz"):
@@ -259,17 +277,6 @@ def _content_moves(segment: Segment, opening: str) -> list[Move]:
         moves.append(Move("effect", 3, values))
     if values["i2"] is not None:
         moves.append(Move("spread", 3, values))
-    moves.extend(Move("link", 3 if i == 0 else 5, r) for i, r in enumerate(segment.relations))
-    if segment.design_role in ("explain", "callback") and not values["null"]:  # a null's caveat came with it
-        moves.append(Move("caveat", 3 if segment.design_role != "callback" else 5,
-                          {"role": segment.design_role, "null": values["null"], "prior": segment.prior}))
-    if segment.design_role == "explain":
-        moves.append(Move("how", 5))
-    if m.conclusion is not None:
-        moves.append(Move("conclusion", 4, {"part": m.conclusion, "hedge": values["hedge"]}))
-    moves.extend(Move("more", 4, {"part": part}) for part in m.more)
-    if values["outcome"] is not None and not values["null"] and values["kind"] in _TESTABLE:
-        moves.append(Move("test", 5, values))
     return moves
 
 
