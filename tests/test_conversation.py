@@ -226,3 +226,9 @@ def test_critique_compares_within_a_design_and_says_a_tie(env):
     assert "Same design, different answers" in text and "On design they tie" in text or "No ranking by design" in text
     assert "These two" not in text or "agree" in text  # the same outcome, the same direction: agreement
     assert "That matches the Adams study" in text or "Same direction as the Adams study" in text
+
+
+def test_no_demo_topic_in_library_code():
+    for path in (REPO / "pipeline" / "script").glob("*.py"):
+        text = path.read_text(encoding="utf-8").lower()
+        assert "migraineur" not in text and "triptan" not in text, path.name

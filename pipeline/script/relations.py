@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from ..model import Paper
 from . import design as designs
 from .facts import Fact, paper_facts
-from .themes import ORGANISM, TREATMENT, _display, _kind, fold, terms_of
+from .themes import ORGANISM, TREATMENT, _display, _kind, fold, terms_of, topical
 
 AGREE = "agree"
 DISAGREE = "disagree"
@@ -61,12 +61,7 @@ class Relation:
 
 def _key(words: str, topic: frozenset[str]) -> frozenset[str]:
     folded = {fold(w) for w in _WORD.findall(words)}
-    return frozenset(w for w in folded if len(w) > 2 and w not in _GENERIC and not _topical(w, topic))
-
-
-def _topical(word: str, topic: frozenset[str]) -> bool:
-    """A topic word or a word built on one ("migraineur" in a show about migraine)."""
-    return any(word == t or (len(t) >= 5 and word.startswith(t)) for t in topic)
+    return frozenset(w for w in folded if len(w) > 2 and w not in _GENERIC and not topical(w, topic))
 
 
 def outcomes(paper: Paper, topic: frozenset[str] = frozenset()) -> list[Outcome]:
@@ -94,7 +89,7 @@ def _compare(a: Outcome, b: Outcome) -> str | None:
 def _shared_term(a: Paper, b: Paper, topic: frozenset[str], common: frozenset[str]) -> str:
     """The longest specific term both papers use, in the later paper's words ("" if none)."""
     mine, theirs = terms_of(a), terms_of(b)
-    keys = [k for k in mine if k in theirs and k not in common and not any(_topical(w, topic) for w in k.split())
+    keys = [k for k in mine if k in theirs and k not in common and not any(topical(w, topic) for w in k.split())
             and not set(k.split()) & _GENERIC and _specific(k, theirs[k].surface)]
     if not keys:
         return ""

@@ -185,7 +185,7 @@ def terms_of(paper: Paper) -> dict[str, _Seen]:
 
 
 def topical(word: str, topic: frozenset[str]) -> bool:
-    """A topic word or one built on it ("migraineur" in a show about migraine)."""
+    """A topic word or one built on it ("sleeper" in a show about sleep)."""
     return any(word == t or (len(t) >= 5 and word.startswith(t)) for t in topic)
 
 
