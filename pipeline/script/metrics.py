@@ -64,8 +64,8 @@ def carries_data(text: str, papers: Sequence[Paper], words: set[str] | None = No
     words = content_words(papers) if words is None else words
     names = {a.family.lower() for p in papers for a in p.authors if not a.is_group}
     said = {re.sub(r"['’]s$", "", w.lower()) for w in _WORD.findall(text)}
-    if said & names:
-        return True
+    if any(re.search(rf"\b{re.escape(name)}\b", text.lower()) for name in names if name):
+        return True  # a surname, of one word or more ("Di Lauro")
     numbers = {n for p in papers for n in _NUMBER.findall(p.finding)} - {str(p.year) for p in papers}
     if any(n in numbers for n in _NUMBER.findall(text) if len(n) > 1 or n != "1"):
         return True
