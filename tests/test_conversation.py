@@ -232,3 +232,12 @@ def test_no_demo_topic_in_library_code():
     for path in (REPO / "pipeline" / "script").glob("*.py"):
         text = path.read_text(encoding="utf-8").lower()
         assert "migraineur" not in text and "triptan" not in text, path.name
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_paper_without_a_finding_is_never_asked_about(env, fmt: str):
+    bare = [Paper(key=f"bare{i}", title=f"A paper with little data, part {i}", year=2020 + i) for i in range(4)]
+    script = draft_script("Show", HOSTS, EpisodeInfo("b", "Bare", ""), bare, env, format=fmt).script
+    for before, after in zip(script.turns, script.turns[1:], strict=False):
+        if before.text.endswith("?") and before.section.startswith("paper-"):
+            assert "no summary" not in after.text and not metrics.notes_dont_say(script), (before.text, after.text)

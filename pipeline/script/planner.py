@@ -222,7 +222,8 @@ def arrange(segment: Segment, view: PaperView, variant: int) -> tuple[Move, ...]
     if segment.hook:
         moves.append(Move("callback", 0))
     design = _design_move(segment, ask)
-    finding = _finding_move(segment.material.lead, ask and not design_first)
+    lead = segment.material.lead
+    finding = _finding_move(lead, ask and not design_first and lead is not None)  # never ask what we can't answer
     moves.extend([m for m in ((design, finding) if design_first else (finding, design)) if m is not None])
     moves.extend(_content_moves(segment, opening))
     moves.extend(Move(name, GENERIC_RANK[name]) for name in segment.generic)
