@@ -284,7 +284,7 @@ def test_the_demo_shows_vocabulary_is_used(monkeypatch: pytest.MonkeyPatch):
 def test_names_in_other_scripts_reach_the_engine_romanised_or_replaced():
     result = CliRunner().invoke(cli, ["script", str(READING_LISTS[1]), str(READING_LISTS[2]), "--spoken"])
     assert "Li Ming and colleagues" in result.output  # "李明 (Li Ming)": the source's romanisation
-    assert "A co-author and colleagues" in result.output  # "陈梅": no romanisation given
+    assert "a co-author and colleagues" in result.output.lower()  # "陈梅": no romanisation given
     written = CliRunner().invoke(cli, ["script", str(READING_LISTS[2])]).output
     assert "李明" in written  # the written form (show notes, captions) keeps the name as given
 
