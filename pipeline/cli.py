@@ -311,6 +311,56 @@ def serve(show_root: Path, host: str, port: int, quiet: bool) -> None:
     run_server(feed, host, port, quiet=quiet)
 
 
+def _ask(value: str | None, label: str, default: str) -> str:
+    # Prompt only a person at a terminal; a script or CI gets the default, never a hang.
+    if value is not None:
+        return value
+    return str(click.prompt(label, default=default)) if sys.stdin.isatty() else default
+
+
+@cli.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", help="The show's title (default: from the folder's name).")
+@click.option("--author", help="Author shown in podcast apps (default: your login name).")
+@click.option("--email", help="Owner e-mail for podcast directories (default: a placeholder).")
+@click.option("--language", help="Language code, such as en or en-GB (default: en).")
+@click.option("--category", help="An Apple Podcasts category (default: Science).")
+@click.option("--engine", default="auto", show_default=True,
+              help="Speech engine for both hosts (see `papercast voices`).")
+@click.option("--from", "sources", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Add the papers in this file and plan the first episodes (repeatable).")
+def init(directory: Path, title: str | None, author: str | None, email: str | None, language: str | None,
+         category: str | None, engine: str, sources: tuple[Path, ...]) -> None:
+    """Start a new show in DIRECTORY (default: here), ready to build.
+
+    Writes a commented papercast.toml, papers/, episodes/ and a .gitignore; an existing
+    show is never overwritten. Asks for unset options only when run at a terminal.
+
+    \b
+    Example:
+        papercast init myshow --from ~/Zotero/export.bib
+    """
+    from .init import ShowInit, default_settings, init_show
+
+    base = default_settings(directory)
+    settings = ShowInit(title=_ask(title, "Title", base.title), author=_ask(author, "Author", base.author),
+                        email=_ask(email, "Owner e-mail", base.email), language=_ask(language, "Language", "en"),
+                        category=_ask(category, "Apple Podcasts category", "Science"), engine=engine)
+    report = init_show(directory, settings, sources)
+    for path in report.written:
+        click.echo(f"wrote {path}")
+    if report.added is not None:
+        for line in report.added.lines():
+            click.echo(line)
+        click.echo(report.added.summary())
+    for path in report.episodes:
+        click.echo(f"planned {path}")
+    click.echo("next:")
+    for command in report.next_commands(str(directory)):
+        click.echo(f"    {command}")
+    sys.exit(report.exit_code)
+
+
 def main() -> None:
     """Entry point of the `papercast` console script."""
     cli(prog_name="papercast")

@@ -57,6 +57,15 @@ class PapersSettings:
 
 
 @dataclass(frozen=True)
+class PublishSettings:
+    """Where `papercast publish` uploads feed/ (no credentials: those come from each backend's usual places)."""
+
+    destination: str = ""  # a folder, sftp://user@host/path or s3://bucket/prefix; "" = give DEST
+    url: str = ""  # the destination's public URL; base_url must equal it
+    endpoint: str = ""  # an S3-compatible service's endpoint; "" = AWS (or AWS_ENDPOINT_URL)
+
+
+@dataclass(frozen=True)
 class ShowConfig:
     """A show: its metadata, its hosts and the folders it reads from and writes to."""
 
@@ -75,6 +84,7 @@ class ShowConfig:
     hosts: tuple[Host, Host]
     audio: AudioSettings
     papers: PapersSettings = PapersSettings()
+    publish: PublishSettings = PublishSettings()
 
     @property
     def episodes_dir(self) -> Path:
@@ -178,7 +188,7 @@ def load_show(root: str | Path = ".") -> ShowConfig:
     path = root / CONFIG_NAME
     data = _read_toml(path)
     problems: list[str] = []
-    known_tables = {"show", "hosts", "audio", "papers"}
+    known_tables = {"show", "hosts", "audio", "papers", "publish"}
     for key in sorted(set(data) - known_tables):
         problems.append(f"unknown table or setting {key}")
 
@@ -264,7 +274,8 @@ def load_show(root: str | Path = ".") -> ShowConfig:
     if listed is None:
         pass  # every paper file in papers/: which files those are is the sources stage's knowledge
     elif isinstance(listed, list) and all(isinstance(x, str) for x in listed):
-        reading_list = tuple((root / x).resolve() for x in listed)
+        # "~/Zotero/My Library.bib": a Better BibTeX auto-export kept outside the show
+        reading_list = tuple((root / Path(x).expanduser()).resolve() for x in listed)
         for name, path in zip(listed, reading_list):
             if not path.is_file():
                 problems.append(f"papers.reading_list: {name!r} does not exist")
@@ -273,6 +284,7 @@ def load_show(root: str | Path = ".") -> ShowConfig:
         reading_list = ()
     papers = PapersSettings(reading_list=reading_list, max_per_episode=pf.integer("max_per_episode", 5, 1, 50))
     pf.unknown({"reading_list", "max_per_episode"})
+    publish = _publish_settings(data.get("publish", {}), problems)
 
     if problems:
         raise ConfigError(str(path), problems)
@@ -281,7 +293,34 @@ def load_show(root: str | Path = ".") -> ShowConfig:
         owner_name=owner_name, owner_email=owner_email, language=language,
         category=category, subcategory=subcategory, explicit=explicit,
         base_url=base_url, cover=cover, hosts=(hosts[0], hosts[1]), audio=audio, papers=papers,
+        publish=publish,
     )
+
+
+_DESTINATION_SCHEMES = ("sftp://", "s3://", "file://")
+
+
+def _publish_settings(table: object, problems: list[str]) -> PublishSettings:
+    """The [publish] table; credentials are refused here (they belong to ssh and AWS's own files)."""
+    if not isinstance(table, dict):
+        problems.append("[publish] must be a table")
+        return PublishSettings()
+    f = _Fields(table, "publish", problems)
+    destination, url, endpoint = f.text("destination", ""), f.text("url", ""), f.text("endpoint", "")
+    if "://" in destination and not destination.startswith(_DESTINATION_SCHEMES):
+        problems.append(f"publish.destination {destination!r} must be a folder, sftp://user@host/path "
+                        "or s3://bucket/prefix")
+    url_wrong = url_problem(url) if url else None
+    if url_wrong:
+        problems.append(f"publish.url {url!r} {url_wrong}")
+    if endpoint and not endpoint.startswith(("https://", "http://")):
+        problems.append(f"publish.endpoint {endpoint!r} must be an http:// or https:// URL")
+    secrets = sorted(k for k in table if k in {"password", "key", "secret", "access_key", "secret_key", "token"})
+    for key in secrets:
+        problems.append(f"publish.{key}: credentials do not belong in papercast.toml (use ssh's agent and "
+                        "~/.ssh/config, or the AWS profile and environment)")
+    f.unknown({"destination", "url", "endpoint", *secrets})
+    return PublishSettings(destination=destination, url=url.rstrip("/") + "/" if url else "", endpoint=endpoint)
 
 
 
