@@ -311,6 +311,37 @@ def serve(show_root: Path, host: str, port: int, quiet: bool) -> None:
     run_server(feed, host, port, quiet=quiet)
 
 
+@cli.command()
+@click.argument("dest", required=False)
+@click.option("--show", "show_root", type=click.Path(file_okay=False, path_type=Path), default=".",
+              show_default=True, help="The show folder; its built feed/ is uploaded.")
+@click.option("-n", "--dry-run", is_flag=True, help="List what would be uploaded and removed; change nothing.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the summary.")
+def publish(dest: str | None, show_root: Path, dry_run: bool, quiet: bool) -> None:
+    """Upload the built feed/ to DEST, sending only files that changed, feed.xml last.
+
+    DEST is a folder, sftp://user@host/path (ssh's config, agent and keys) or
+    s3://bucket/prefix (the AWS profile and environment; [publish] endpoint for other
+    S3-compatible services); default: [publish] destination in papercast.toml.
+    Needs: pip install 'papercast[publish]' for SFTP and S3.
+
+    \b
+    Example:
+        papercast publish sftp://me@example.org/var/www/podcast
+    """
+    from .publish.upload import publish_show
+
+    def echo(action: str, name: str) -> None:
+        if not quiet:
+            click.echo(f"{action} {name}")
+
+    report = publish_show(load_show(show_root), dest or "", dry_run=dry_run, on_file=echo)
+    if dry_run and not quiet:
+        for line in report.lines():
+            click.echo(line)
+    click.echo(report.summary())
+
+
 def _ask(value: str | None, label: str, default: str) -> str:
     # Prompt only a person at a terminal; a script or CI gets the default, never a hang.
     if value is not None:
