@@ -342,6 +342,32 @@ def publish(dest: str | None, show_root: Path, dry_run: bool, quiet: bool) -> No
     click.echo(report.summary())
 
 
+@cli.command()
+@click.option("--show", "show_root", type=click.Path(file_okay=False, path_type=Path), default=".",
+              show_default=True, help="The show folder (holds papercast.toml).")
+@click.option("--quiet-ms", type=click.IntRange(50, 60000), default=400, show_default=True,
+              help="How long files must be quiet before a burst of writes counts as one change.")
+@_jobs_option
+def watch(show_root: Path, quiet_ms: int, jobs: int | None) -> None:
+    """Build the show, then rebuild it whenever its papers, episodes, templates or settings change.
+
+    Reading lists outside the show named in [papers] reading_list (a Zotero Better BibTeX
+    auto-export) are watched too. One line per rebuild; a failed build is reported and
+    watching goes on. Stop with Ctrl-C.
+
+    \b
+    Example:
+        papercast watch --show ~/shows/migraine
+    """
+    from .watch import watch_show
+
+    click.echo(f"watching {show_root.resolve()} (Ctrl-C to stop)", err=True)
+    try:
+        watch_show(show_root, lambda rebuild: click.echo(rebuild.line()), jobs=jobs, quiet_ms=quiet_ms)
+    except KeyboardInterrupt:
+        click.echo("stopped watching", err=True)
+
+
 def _ask(value: str | None, label: str, default: str) -> str:
     # Prompt only a person at a terminal; a script or CI gets the default, never a hang.
     if value is not None:
