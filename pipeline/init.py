@@ -207,5 +207,7 @@ def init_show(root: str | Path, settings: ShowInit, sources: Sequence[Path] = ()
     if not sources:
         return InitReport(root=root, written=tuple(written), kept=tuple(kept))
     added = add_papers(root, list(sources))
-    episodes = tuple(add_new_episodes(load_show(root), []))
+    show = load_show(root)
+    # Named as the caller named the folder (load_show resolves it), for the lines printed.
+    episodes = tuple(root / path.relative_to(show.root) for path in add_new_episodes(show, []))
     return InitReport(root=root, written=tuple(written), kept=tuple(kept), added=added, episodes=episodes)
