@@ -16,8 +16,7 @@ import pytest
 from pipeline.build import build_show
 from pipeline.config import load_show
 from pipeline.errors import ConfigError, PapercastError
-from pipeline.publish.check import has_errors
-from pipeline.publish.check import check_feed
+from pipeline.publish.check import check_feed, has_errors
 from pipeline.publish.upload import MANIFEST, parse_destination, publish_show
 from tests.conftest import make_show
 

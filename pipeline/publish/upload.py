@@ -123,18 +123,18 @@ def open_filesystem(dest: Destination, endpoint: str = "") -> Any:
     """The fsspec file system for `dest`; credentials are left to the backend's usual sources."""
     try:
         if dest.protocol == "file":
-            from fsspec.implementations.local import LocalFileSystem
+            from fsspec.implementations.local import LocalFileSystem  # type: ignore[import-untyped]
 
             return LocalFileSystem()
         if dest.protocol == "sftp":
-            from sshfs import SSHFileSystem
+            from sshfs import SSHFileSystem  # type: ignore[import-untyped]
 
             # Only what the URL says: ~/.ssh/config supplies the rest (user, port, key), as for ssh.
             options: dict[str, Any] = {"port": dest.port} if dest.port else {}
             if dest.user:
                 options["username"] = dest.user
             return SSHFileSystem(dest.host, **options)
-        from s3fs import S3FileSystem
+        from s3fs import S3FileSystem  # type: ignore[import-untyped]
 
         return S3FileSystem(endpoint_url=endpoint or None)
     except ImportError as exc:
@@ -254,7 +254,7 @@ def publish_show(show: ShowConfig, destination: str = "", dry_run: bool = False,
     wrong = feed_url_problem(show, show.publish.url)
     if wrong:
         raise PublishError(f"not published: {wrong}")
-    problems = tuple(check_feed(show.feed_dir, show.base_url))
+    problems = check_feed(show.feed_dir, show.base_url)
     if has_errors(problems):
         first = next(str(p) for p in problems if p.severity == "error")
         raise PublishError(f"not published: the feed has errors (see `papercast check`): {first}")
@@ -268,7 +268,7 @@ def publish_show(show: ShowConfig, destination: str = "", dry_run: bool = False,
             _apply(fs, dest, show.feed_dir, plan, local, manifest, on_file or (lambda action, name: None))
     except _backend_errors() as exc:
         raise PublishError(f"{target}: {_reason(exc)}") from None
-    return PublishReport(target, plan, dry_run, problems)
+    return PublishReport(target, plan, dry_run, tuple(problems))
 
 
 def _apply(fs: Any, dest: Destination, feed_dir: Path, plan: UploadPlan, local: dict[str, FileState],
