@@ -218,3 +218,46 @@ def test_sftp_publish_to_a_real_server_sends_only_what_changed(show: Path, tmp_p
     assert set(second.plan.remove) == old_second
     assert not has_errors(check_feed(site, BASE_URL))
     assert not [p for p in site.rglob(".*partial*")]
+
+
+# --- an S3-compatible server -------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def s3_endpoint() -> Iterator[str]:
+    """moto's standalone S3-compatible HTTP server on a free loopback port (s3fs talks HTTP to it)."""
+    pytest.importorskip("s3fs", reason="the S3 backend is not installed: pip install 'papercast[publish]'")
+    server_module = pytest.importorskip("moto.server",
+                                        reason="moto's S3 server is not installed: pip install 'moto[server]'")
+    port = _free_port()
+    server = server_module.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+def test_s3_publish_with_an_endpoint_sends_only_what_changed(show: Path, tmp_path: Path, s3_endpoint: str,
+                                                             monkeypatch: pytest.MonkeyPatch):
+    from s3fs import S3FileSystem
+
+    # Credentials from the environment, as for any AWS tool; never from papercast.toml.
+    for name, value in (("AWS_ACCESS_KEY_ID", "testing"), ("AWS_SECRET_ACCESS_KEY", "testing"),
+                        ("AWS_DEFAULT_REGION", "us-east-1")):
+        monkeypatch.setenv(name, value)
+    bucket = S3FileSystem(endpoint_url=s3_endpoint, skip_instance_cache=True)
+    bucket.mkdir("podcast-bucket")
+    _set_publish(show, f'destination = "s3://podcast-bucket/show"\nendpoint = "{s3_endpoint}"\n')
+    first = publish_show(load_show(show))
+    assert first.plan.upload[-2:] == ("feed.xml", "index.html")
+    assert bucket.info("podcast-bucket/show/feed.xml")["ContentType"].startswith("application/rss+xml")
+    mp3 = next(name for name in first.plan.upload if name.endswith(".mp3"))
+    assert bucket.info(f"podcast-bucket/show/{mp3}")["ContentType"] == "audio/mpeg"
+
+    old_second = _episode_files(show, "02-second")
+    _revise_second_episode(show)
+    second = publish_show(load_show(show))
+    assert set(second.plan.upload) == _episode_files(show, "02-second") | {"feed.xml", "index.html"}
+    assert set(second.plan.remove) == old_second
+    site = tmp_path / "downloaded"
+    bucket.invalidate_cache()
+    bucket.get("podcast-bucket/show/", str(site), recursive=True)
+    assert not has_errors(check_feed(site, BASE_URL))

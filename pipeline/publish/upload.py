@@ -31,6 +31,7 @@ from urllib.parse import unquote, urlsplit
 from ..config import ShowConfig
 from ..errors import PapercastError
 from .check import Problem, check_feed, has_errors
+from .serve import _content_type as content_type
 from .spec import FEED_NAME
 
 MANIFEST = ".papercast-manifest.json"
@@ -183,6 +184,7 @@ def plan_upload(local: dict[str, FileState], manifest: dict[str, FileState],
 def _remote(fs: Any, root: str) -> tuple[dict[str, FileState], dict[str, int]]:
     """The destination's manifest and the sizes of the files there."""
     sizes: dict[str, int] = {}
+    fs.invalidate_cache()  # listings cached by an earlier publish in this process may be stale
     if fs.exists(root):
         base = fs._strip_protocol(root).rstrip("/")  # the form find() returns paths in
         for path, info in fs.find(root, detail=True).items():
@@ -203,7 +205,10 @@ def _put(fs: Any, dest: Destination, source: Path, target: str) -> None:
     """Upload one file so that no reader ever sees it half-written."""
     parent, _, name = target.rpartition("/")
     if not dest.renames:
-        fs.put_file(str(source), target)
+        # An object store serves the type it was given: the same types `papercast serve` sends;
+        # the feed and page must be fetched fresh, while episode files never change under a name.
+        cache = "no-cache" if name in LAST else "public, max-age=86400"
+        fs.put_file(str(source), target, ContentType=content_type(name), CacheControl=cache)
         return
     fs.makedirs(parent, exist_ok=True)
     temporary = f"{parent}/.{name}.partial-{secrets.token_hex(6)}"
