@@ -335,7 +335,11 @@ def publish(dest: str | None, show_root: Path, dry_run: bool, quiet: bool) -> No
         if not quiet:
             click.echo(f"{action} {name}")
 
-    report = publish_show(load_show(show_root), dest or "", dry_run=dry_run, on_file=echo)
+    try:
+        report = publish_show(load_show(show_root), dest or "", dry_run=dry_run, on_file=echo)
+    except KeyboardInterrupt:
+        click.echo("interrupted: the destination still holds a complete feed; publish again to finish", err=True)
+        sys.exit(130)
     if dry_run and not quiet:
         for line in report.lines():
             click.echo(line)
