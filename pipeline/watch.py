@@ -180,10 +180,16 @@ def watch_show(root: str | Path, on_rebuild: Callable[[Rebuild], None], *, jobs:
         latest = watched(root)
         seen, target = _seen_after(seen, result, target, latest), latest
     while not (stop_event is not None and stop_event.is_set()):
-        restart = False
-        for _ in watchfiles.watch(*target.folders, watch_filter=_filter(target),
-                                  step=quiet_ms, debounce=max(10 * quiet_ms, 5000), stop_event=stop_event,
-                                  recursive=False, raise_interrupt=True):
+        restart, checked = False, False
+        # The first timeout comes once the watch is in place: one look then catches a write made
+        # between the last snapshot and that moment, which no event will ever report.
+        for changes in watchfiles.watch(*target.folders, watch_filter=_filter(target),
+                                        step=quiet_ms, debounce=max(10 * quiet_ms, 5000), stop_event=stop_event,
+                                        recursive=False, raise_interrupt=True, yield_on_timeout=True,
+                                        rust_timeout=500):
+            if not changes and checked:
+                continue
+            checked = True
             now = target.snapshot()
             differ = {p for p in seen.keys() | now.keys() if seen.get(p) != now.get(p)}
             if not differ:
