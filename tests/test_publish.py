@@ -261,3 +261,18 @@ def test_s3_publish_with_an_endpoint_sends_only_what_changed(show: Path, tmp_pat
     bucket.invalidate_cache()
     bucket.get("podcast-bucket/show/", str(site), recursive=True)
     assert not has_errors(check_feed(site, BASE_URL))
+
+
+def test_the_command_prints_each_file_feed_last_and_refuses_in_one_line(show: Path, tmp_path: Path):
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    result = CliRunner().invoke(cli, ["publish", str(tmp_path / "site"), "--show", str(show)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[-3:-1] == ["uploaded feed.xml", "uploaded index.html"]
+    assert "uploaded, 0 removed, 0 unchanged" in lines[-1]
+    _set_publish(show, 'url = "https://example.org/podcast/"\n')
+    refused = CliRunner().invoke(cli, ["publish", str(tmp_path / "site"), "--show", str(show)])
+    assert refused.exit_code == 1 and refused.output.count("\n") == 1 and "[publish] url" in refused.output
