@@ -146,12 +146,21 @@ def open_filesystem(dest: Destination, endpoint: str = "") -> Any:
 
 
 def _backend_errors() -> tuple[type[BaseException], ...]:
-    """OSError, plus asyncssh's own family (a rejected key or host key is not an OSError)."""
+    """OSError, plus the backends' own families: a rejected SSH key or missing AWS credentials are not OSErrors."""
+    errors: list[type[BaseException]] = [OSError]
     try:
         import asyncssh
+
+        errors.append(asyncssh.Error)
     except ImportError:
-        return (OSError,)
-    return (OSError, asyncssh.Error)
+        pass
+    try:
+        from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped]
+
+        errors += [BotoCoreError, ClientError]
+    except ImportError:
+        pass
+    return tuple(errors)
 
 
 def _reason(exc: BaseException) -> str:
