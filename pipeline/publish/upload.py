@@ -124,18 +124,18 @@ def open_filesystem(dest: Destination, endpoint: str = "") -> Any:
     """The fsspec file system for `dest`; credentials are left to the backend's usual sources."""
     try:
         if dest.protocol == "file":
-            from fsspec.implementations.local import LocalFileSystem  # type: ignore[import-untyped]
+            from fsspec.implementations.local import LocalFileSystem
 
             return LocalFileSystem()
         if dest.protocol == "sftp":
-            from sshfs import SSHFileSystem  # type: ignore[import-untyped]
+            from sshfs import SSHFileSystem
 
             # Only what the URL says: ~/.ssh/config supplies the rest (user, port, key), as for ssh.
             options: dict[str, Any] = {"port": dest.port} if dest.port else {}
             if dest.user:
                 options["username"] = dest.user
             return SSHFileSystem(dest.host, **options)
-        from s3fs import S3FileSystem  # type: ignore[import-untyped]
+        from s3fs import S3FileSystem
 
         return S3FileSystem(endpoint_url=endpoint or None)
     except ImportError as exc:
@@ -155,7 +155,7 @@ def _backend_errors() -> tuple[type[BaseException], ...]:
     except ImportError:
         pass
     try:
-        from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped]
+        from botocore.exceptions import BotoCoreError, ClientError
 
         errors += [BotoCoreError, ClientError]
     except ImportError:
