@@ -111,8 +111,8 @@ class Watched:
         return digests
 
 
-def watched(root: Path) -> Watched:
-    """What to watch for the show in `root`; with broken settings, the show's own folders only."""
+def watched(root: Path, previous: Watched | None = None) -> Watched:
+    """What to watch for the show in `root`; with broken settings, the files watched before."""
     root = Path(root).resolve()
     folders = [root, root / "episodes", root / "papers"]
     templates = root / "templates"
@@ -122,7 +122,10 @@ def watched(root: Path) -> Watched:
     try:
         show = load_show(root)
     except PapercastError:
-        show = None  # the build will say what is wrong; papercast.toml is watched for the fix
+        # The build says what is wrong. Keep watching what was watched (a reading list that is
+        # missing for a moment, a half-saved papercast.toml) so the fix is seen.
+        show = None
+        files.update(previous.files if previous is not None else ())
     if show is not None:
         files.update(show.papers.reading_list or ())
         if show.cover is not None:
@@ -177,7 +180,7 @@ def watch_show(root: str | Path, on_rebuild: Callable[[Rebuild], None], *, jobs:
     if initial_build:
         result = rebuild(root, (), jobs)
         on_rebuild(result)
-        latest = watched(root)
+        latest = watched(root, target)
         seen, target = _seen_after(seen, result, target, latest), latest
     while not (stop_event is not None and stop_event.is_set()):
         restart, checked = False, False
@@ -196,7 +199,7 @@ def watch_show(root: str | Path, on_rebuild: Callable[[Rebuild], None], *, jobs:
                 continue
             result = rebuild(root, _names(root, differ), jobs)
             on_rebuild(result)
-            latest = watched(root)  # the settings may name other reading lists now
+            latest = watched(root, target)  # the settings may name other reading lists now
             seen = _seen_after(now, result, target, latest)
             if latest != target:
                 target, restart = latest, True

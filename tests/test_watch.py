@@ -74,6 +74,15 @@ def test_an_edit_of_a_watched_bib_makes_one_rebuild_and_a_new_episode(zotero_sho
         fixed = events.get(timeout=180)
         assert fixed.ok, fixed.line()
         assert fixed.report.built == [] and _items(root) == 2
+
+        # The export missing for a moment (an exporter that deletes, then writes): watched again when back.
+        content = library.read_text()
+        library.unlink()
+        missing = events.get(timeout=60)
+        assert not missing.ok and "does not exist" in missing.line()
+        library.write_text(content)
+        back = events.get(timeout=180)
+        assert back.ok and back.report.built == [], back.line()
     finally:
         stop.set()
         thread.join(timeout=30)
