@@ -87,3 +87,14 @@ def test_init_from_a_missing_file_creates_nothing(tmp_path: Path):
     result = CliRunner().invoke(cli, ["init", "s", "--from", "nope.bib"])
     assert result.exit_code == 1 and "nope.bib" in result.output
     assert not (tmp_path / "s").exists()
+
+
+def test_a_reading_list_outside_the_show_may_start_with_a_tilde(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    home = tmp_path / "home"
+    (home / "Zotero").mkdir(parents=True)
+    (home / "Zotero" / "My Library.bib").write_text(_ENTRIES[0])
+    monkeypatch.setenv("HOME", str(home))
+    _run("init", "s")
+    with (tmp_path / "s" / "papercast.toml").open("a") as config:
+        config.write('\n[papers]\nreading_list = ["~/Zotero/My Library.bib"]\n')
+    assert load_show(tmp_path / "s").papers.reading_list == ((home / "Zotero" / "My Library.bib").resolve(),)
