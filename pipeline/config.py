@@ -21,8 +21,6 @@ STATE_DIR_NAME = ".papercast"
 
 _BITRATES = ("64k", "80k", "96k")
 
-
-
 # The engine name that picks the neural voices when installed, else espeak-ng (see speech.auto_cast).
 AUTO_ENGINE = "auto"
 
@@ -65,7 +63,7 @@ class PublishSettings:
     endpoint: str = ""  # an S3-compatible service's endpoint; "" = AWS (or AWS_ENDPOINT_URL)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ShowConfig:
     """A show: its metadata, its hosts and the folders it reads from and writes to."""
 
@@ -75,14 +73,14 @@ class ShowConfig:
     author: str
     owner_name: str
     owner_email: str
-    language: str
-    category: str
-    subcategory: str
-    explicit: bool
     base_url: str
-    cover: Path | None
     hosts: tuple[Host, Host]
-    audio: AudioSettings
+    language: str = "en"
+    category: str = "Science"
+    subcategory: str = ""
+    explicit: bool = False
+    cover: Path | None = None
+    audio: AudioSettings = AudioSettings()
     papers: PapersSettings = PapersSettings()
     publish: PublishSettings = PublishSettings()
 
@@ -191,45 +189,75 @@ def load_show(root: str | Path = ".") -> ShowConfig:
     known_tables = {"show", "hosts", "audio", "papers", "publish"}
     for key in sorted(set(data) - known_tables):
         problems.append(f"unknown table or setting {key}")
-
     show = data.get("show", {})
     if not isinstance(show, dict):
         raise ConfigError(str(path), ["[show] must be a table"])
-    f = _Fields(show, "show", problems)
-    title = f.text("title")
-    description = f.text("description")
-    author = f.text("author")
-    owner_name = f.text("owner_name", author)
-    owner_email = f.text("owner_email")
-    if owner_email and not EMAIL.match(owner_email):
-        problems.append(f"show.owner_email {owner_email!r} is not an e-mail address")
-    language = f.text("language", "en")
-    if not LANGUAGE.match(language):
-        problems.append(f"show.language {language!r} is not a language code such as en or en-GB")
-    category = f.text("category", "Science")
-    subcategory = f.text("subcategory", "")
-    category_wrong = category_problem(category, subcategory)
+    metadata = _show_table(root, _Fields(show, "show", problems))
+    hosts = _hosts(root, data.get("hosts", []), problems)
+    audio = _audio(_Fields(_table(data, "audio"), "audio", problems))
+    papers = _papers(root, _Fields(_table(data, "papers"), "papers", problems))
+    publish = _publish(data.get("publish", {}), problems)
+    if problems:
+        raise ConfigError(str(path), problems)
+    return ShowConfig(root=root, hosts=(hosts[0], hosts[1]), audio=audio, papers=papers, publish=publish,
+                      **metadata)
+
+
+_SHOW = ShowConfig(root=Path("."), title="", description="", author="", owner_name="", owner_email="",
+                   base_url="", hosts=(Host(""), Host("")))  # the defaults, read from the dataclasses
+_HOST = Host("")
+_AUDIO = AudioSettings()
+_PAPERS = PapersSettings()
+
+
+def _table(data: dict[str, Any], name: str) -> dict[str, Any]:
+    value = data.get(name, {})
+    return value if isinstance(value, dict) else {}
+
+
+def _show_table(root: Path, f: _Fields) -> dict[str, Any]:
+    """The [show] table's settings, checked against what podcast directories accept."""
+    values: dict[str, Any] = {name: f.text(name) for name in ("title", "description", "author", "owner_email")}
+    values["owner_name"] = f.text("owner_name", values["author"])
+    values["language"] = f.text("language", _SHOW.language)
+    values["category"] = f.text("category", _SHOW.category)
+    values["subcategory"] = f.text("subcategory", _SHOW.subcategory)
+    values["explicit"] = f.boolean("explicit", _SHOW.explicit)
+    values["base_url"] = f.text("base_url")
+    if values["owner_email"] and not EMAIL.match(values["owner_email"]):
+        f.problems.append(f"show.owner_email {values['owner_email']!r} is not an e-mail address")
+    if not LANGUAGE.match(values["language"]):
+        f.problems.append(f"show.language {values['language']!r} is not a language code such as en or en-GB")
+    category_wrong = category_problem(values["category"], values["subcategory"])
     if category_wrong:
-        problems.append(f"show.{category_wrong}")
-    explicit = f.boolean("explicit", False)
-    base_url = f.text("base_url")
-    if base_url:
-        url_wrong = url_problem(base_url)
+        f.problems.append(f"show.{category_wrong}")
+    if values["base_url"]:
+        url_wrong = url_problem(values["base_url"])
         if url_wrong:
-            problems.append(f"show.base_url {base_url!r} {url_wrong}")
-        base_url = base_url.rstrip("/") + "/"
-    cover_name = f.text("cover", "")
-    cover = (root / cover_name) if cover_name else None
-    if cover is not None and not cover.is_file():
-        problems.append(f"show.cover {cover_name!r} does not exist")
-    elif cover is not None:
-        problems.extend(f"show.cover {cover_name!r} {finding.text} ({COVER_FIX}, or remove show.cover "
-                        "to use the generated cover)"
-                        for finding in cover_findings(cover)[1] if finding.severity == "error")
+            f.problems.append(f"show.base_url {values['base_url']!r} {url_wrong}")
+        values["base_url"] = values["base_url"].rstrip("/") + "/"
+    values["cover"] = _cover(root, f.text("cover", ""), f.problems)
     f.unknown({"title", "description", "author", "owner_name", "owner_email", "language",
                "category", "subcategory", "explicit", "base_url", "cover"})
+    return values
 
-    hosts_data = data.get("hosts", [])
+
+def _cover(root: Path, name: str, problems: list[str]) -> Path | None:
+    """The show's own cover art, checked now so a bad image stops the build before any synthesis."""
+    if not name:
+        return None
+    cover = root / name
+    if not cover.is_file():
+        problems.append(f"show.cover {name!r} does not exist")
+    else:
+        problems.extend(f"show.cover {name!r} {finding.text} ({COVER_FIX}, or remove show.cover "
+                        "to use the generated cover)"
+                        for finding in cover_findings(cover)[1] if finding.severity == "error")
+    return cover
+
+
+def _hosts(root: Path, hosts_data: Any, problems: list[str]) -> list[Host]:
+    """The two [[hosts]]: names, engines, voices, pace and pitch."""
     hosts: list[Host] = []
     if not isinstance(hosts_data, list) or len(hosts_data) != 2:
         problems.append("exactly two [[hosts]] are required")
@@ -239,90 +267,73 @@ def load_show(root: str | Path = ".") -> ShowConfig:
             problems.append(f"hosts[{index}] must be a table")
             continue
         hf = _Fields(entry, f"hosts[{index}]", problems)
-        engine, voice = hf.text("engine", AUTO_ENGINE), hf.text("voice", "")
+        engine, voice = hf.text("engine", _HOST.engine), hf.text("voice", _HOST.voice)
         if engine == AUTO_ENGINE and voice:
             problems.append(f'hosts[{index}].voice needs its engine named: with engine = "auto" '
                             "papercast chooses the voice (see `papercast voices`)")
         if voice.endswith(".onnx") and not Path(voice).is_absolute():
             voice = str((root / voice).resolve())  # a local model, relative to the show folder
-        pitch = entry.get("pitch", 0.0)
+        pitch = entry.get("pitch", _HOST.pitch)
         if isinstance(pitch, bool) or not isinstance(pitch, (int, float)) or not -12 <= pitch <= 12:
             problems.append(f"hosts[{index}].pitch must be a number of semitones between -12 and 12")
-            pitch = 0.0
+            pitch = _HOST.pitch
         hosts.append(Host(name=hf.text("name"), engine=engine, voice=voice,
-                          rate=hf.integer("rate", 170, 80, 400), pitch=float(pitch)))
+                          rate=hf.integer("rate", _HOST.rate, 80, 400), pitch=float(pitch)))
         hf.unknown({"name", "engine", "voice", "rate", "pitch"})
     if len(hosts) == 2 and hosts[0].name.casefold() == hosts[1].name.casefold():
         problems.append("the two hosts need different names")
+    return hosts
 
-    audio_data = data.get("audio", {})
-    af = _Fields(audio_data if isinstance(audio_data, dict) else {}, "audio", problems)
-    bitrate = af.text("bitrate", "64k")
+
+def _audio(af: _Fields) -> AudioSettings:
+    """The [audio] table: encoding and pauses."""
+    bitrate = af.text("bitrate", _AUDIO.bitrate)
     if bitrate not in _BITRATES:
-        problems.append(f"audio.bitrate must be one of {', '.join(_BITRATES)}")
-    audio = AudioSettings(
-        bitrate=bitrate,
-        turn_pause_ms=af.integer("turn_pause_ms", 350, 0, 3000),
-        section_pause_ms=af.integer("section_pause_ms", 800, 0, 5000),
-    )
+        af.problems.append(f"audio.bitrate must be one of {', '.join(_BITRATES)}")
     af.unknown({"bitrate", "turn_pause_ms", "section_pause_ms"})
+    return AudioSettings(
+        bitrate=bitrate,
+        turn_pause_ms=af.integer("turn_pause_ms", _AUDIO.turn_pause_ms, 0, 3000),
+        section_pause_ms=af.integer("section_pause_ms", _AUDIO.section_pause_ms, 0, 5000),
+    )
 
-    papers_data = data.get("papers", {})
-    pf = _Fields(papers_data if isinstance(papers_data, dict) else {}, "papers", problems)
-    listed = papers_data.get("reading_list") if isinstance(papers_data, dict) else None
-    reading_list: tuple[Path, ...] | None = None
-    if listed is None:
-        pass  # every paper file in papers/: which files those are is the sources stage's knowledge
-    elif isinstance(listed, list) and all(isinstance(x, str) for x in listed):
+
+def _papers(root: Path, pf: _Fields) -> PapersSettings:
+    """The [papers] table: which paper files are the reading list, and how new episodes are grouped."""
+    listed = pf.table.get("reading_list")
+    reading_list: tuple[Path, ...] | None = None  # every paper file in papers/ (the sources stage knows which)
+    if isinstance(listed, list) and all(isinstance(x, str) for x in listed):
         # "~/Zotero/My Library.bib": a Better BibTeX auto-export kept outside the show
         reading_list = tuple((root / Path(x).expanduser()).resolve() for x in listed)
-        for name, path in zip(listed, reading_list):
+        for name, path in zip(listed, reading_list, strict=True):
             if not path.is_file():
-                problems.append(f"papers.reading_list: {name!r} does not exist")
-    else:
-        problems.append("papers.reading_list must be a list of paper files")
+                pf.problems.append(f"papers.reading_list: {name!r} does not exist")
+    elif listed is not None:
+        pf.problems.append("papers.reading_list must be a list of paper files")
         reading_list = ()
-    papers = PapersSettings(reading_list=reading_list, max_per_episode=pf.integer("max_per_episode", 5, 1, 50))
     pf.unknown({"reading_list", "max_per_episode"})
-    publish = _publish_settings(data.get("publish", {}), problems)
-
-    if problems:
-        raise ConfigError(str(path), problems)
-    return ShowConfig(
-        root=root, title=title, description=description, author=author,
-        owner_name=owner_name, owner_email=owner_email, language=language,
-        category=category, subcategory=subcategory, explicit=explicit,
-        base_url=base_url, cover=cover, hosts=(hosts[0], hosts[1]), audio=audio, papers=papers,
-        publish=publish,
-    )
+    return PapersSettings(reading_list=reading_list,
+                          max_per_episode=pf.integer("max_per_episode", _PAPERS.max_per_episode, 1, 50))
 
 
-_DESTINATION_SCHEMES = ("sftp://", "s3://", "file://")
+_CREDENTIALS = {"password", "key", "secret", "access_key", "secret_key", "token"}
 
 
-def _publish_settings(table: object, problems: list[str]) -> PublishSettings:
-    """The [publish] table; credentials are refused here (they belong to ssh and AWS's own files)."""
-    if not isinstance(table, dict):
-        problems.append("[publish] must be a table")
-        return PublishSettings()
-    f = _Fields(table, "publish", problems)
+def _publish(table: object, problems: list[str]) -> PublishSettings:
+    """The [publish] table; credentials are refused (they belong to ssh's and AWS's own files)."""
+    f = _Fields(table if isinstance(table, dict) else {}, "publish", problems)
     destination, url, endpoint = f.text("destination", ""), f.text("url", ""), f.text("endpoint", "")
-    if "://" in destination and not destination.startswith(_DESTINATION_SCHEMES):
-        problems.append(f"publish.destination {destination!r} must be a folder, sftp://user@host/path "
-                        "or s3://bucket/prefix")
-    url_wrong = url_problem(url) if url else None
-    if url_wrong:
-        problems.append(f"publish.url {url!r} {url_wrong}")
+    if "://" in destination and not destination.startswith(("sftp://", "s3://", "file://")):
+        problems.append(f"publish.destination {destination!r} must be a folder, sftp://user@host/path or s3://bucket/prefix")
+    if url and url_problem(url):
+        problems.append(f"publish.url {url!r} {url_problem(url)}")
     if endpoint and not endpoint.startswith(("https://", "http://")):
         problems.append(f"publish.endpoint {endpoint!r} must be an http:// or https:// URL")
-    secrets = sorted(k for k in table if k in {"password", "key", "secret", "access_key", "secret_key", "token"})
-    for key in secrets:
-        problems.append(f"publish.{key}: credentials do not belong in papercast.toml (use ssh's agent and "
-                        "~/.ssh/config, or the AWS profile and environment)")
+    secrets = sorted(set(f.table) & _CREDENTIALS)
+    problems.extend(f"publish.{key}: credentials do not belong in papercast.toml (use ssh's agent and ~/.ssh/config, "
+                    "or the AWS profile and environment)" for key in secrets)
     f.unknown({"destination", "url", "endpoint", *secrets})
     return PublishSettings(destination=destination, url=url.rstrip("/") + "/" if url else "", endpoint=endpoint)
-
-
 
 
 def load_episode(path: Path, show_root: Path) -> EpisodeDef:
@@ -332,18 +343,7 @@ def load_episode(path: Path, show_root: Path) -> EpisodeDef:
     f = _Fields(data, "", problems)
     title = f.text("title")
     description = f.text("description", "")
-    raw_sources = data.get("papers")
-    sources: list[Path] = []
-    if isinstance(raw_sources, str):
-        raw_sources = [raw_sources]
-    if not isinstance(raw_sources, list) or not raw_sources or not all(isinstance(s, str) for s in raw_sources):
-        problems.append("papers must name one or more paper files (BibTeX or YAML)")
-    else:
-        for name in raw_sources:
-            source = (show_root / name).resolve()
-            if not source.is_file():
-                problems.append(f"paper file {name!r} does not exist")
-            sources.append(source)
+    sources = _episode_sources(data.get("papers"), show_root, problems)
     raw_entries = data.get("entries")
     entries: tuple[str, ...] | None = None
     if raw_entries is not None:
@@ -376,6 +376,22 @@ def load_episode(path: Path, show_root: Path) -> EpisodeDef:
                       minutes=float(minutes) if minutes is not None else None)
 
 
+def _episode_sources(raw: Any, show_root: Path, problems: list[str]) -> list[Path]:
+    """The paper files an episode names (one name or a list), relative to the show folder."""
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list) or not raw or not all(isinstance(name, str) for name in raw):
+        problems.append("papers must name one or more paper files (BibTeX or YAML)")
+        return []
+    sources = []
+    for name in raw:
+        source = (show_root / name).resolve()
+        if not source.is_file():
+            problems.append(f"paper file {name!r} does not exist")
+        sources.append(source)
+    return sources
+
+
 def episode_paths(show: ShowConfig) -> list[Path]:
     """The show's episode definitions, in file-name order."""
     return sorted(show.episodes_dir.glob("*.toml"))
@@ -389,7 +405,5 @@ def show_settings(root: str | Path = ".") -> ShowConfig:
     return ShowConfig(
         root=root, title="papercast", description="Research papers, talked through.",
         author="papercast", owner_name="papercast", owner_email="papercast@example.invalid",
-        language="en", category="Science", subcategory="", explicit=False,
-        base_url="http://127.0.0.1:8000/", cover=None,
-        hosts=(Host(name="Alex"), Host(name="Sam")), audio=AudioSettings(),
+        base_url="http://127.0.0.1:8000/", hosts=(Host(name="Alex"), Host(name="Sam")),
     )

@@ -165,7 +165,9 @@ def _turned_down(tries: Sequence[tuple[Loudness, _Plan]]) -> _Plan:
 
 def encode_normalised(wav_path: Path, out_path: Path, settings: AudioSettings, tags: Tags,
                       chapters: Sequence[Chapter], encoder: Encoder) -> Loudness:
-    """Normalise a WAV file to -16 LUFS, encode it with `encoder` to a tagged file at `out_path` (atomically), measure it.
+    """Normalise a WAV file to -16 LUFS, encode it with `encoder` to a tagged file at `out_path`, measure it.
+
+    The file appears at `out_path` only when complete (written beside it, then renamed).
 
     The WAV's loudness and sample peak are measured, then it is encoded once with the gain that
     brings it to -16 LUFS, through a peak limiter when that gain would lift its peaks near

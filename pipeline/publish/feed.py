@@ -6,8 +6,8 @@ import datetime as dt
 import html
 import re
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 from urllib.parse import quote
 
 import lxml.etree  # noqa: F401  (feedgen.util uses lxml.etree without importing it)

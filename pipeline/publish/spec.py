@@ -105,7 +105,8 @@ def url_problem(url: str) -> str | None:
 def category_problem(category: str, subcategory: str) -> str | None:
     """Why Apple would reject this category and subcategory, with the accepted values; None if it accepts them."""
     if category not in APPLE_SUBCATEGORIES:
-        return f"category {category!r} is not an Apple Podcasts category (one of: {', '.join(sorted(APPLE_CATEGORIES))})"
+        choices = ", ".join(sorted(APPLE_CATEGORIES))
+        return f"category {category!r} is not an Apple Podcasts category (one of: {choices})"
     allowed = APPLE_SUBCATEGORIES[category]
     if subcategory and subcategory not in allowed:
         choices = ", ".join(sorted(allowed)) if allowed else f"none: {category} has no subcategories"
