@@ -383,8 +383,12 @@ def watch(show_root: Path, quiet_ms: int, jobs: int | None) -> None:
     Example:
         papercast watch --show ~/shows/migraine
     """
+    import logging
+
     from .watch import watch_show
 
+    # The readers report a malformed entry in the rebuild's line; bibtexparser's own warning would be a second one.
+    logging.getLogger("bibtexparser").setLevel(logging.ERROR)
     click.echo(f"watching {show_root.resolve()} (Ctrl-C to stop)", err=True)
     try:
         watch_show(show_root, lambda rebuild: click.echo(rebuild.line()), jobs=jobs, quiet_ms=quiet_ms)

@@ -90,20 +90,28 @@ def test_an_edit_of_a_watched_bib_makes_one_rebuild_and_a_new_episode(zotero_sho
 
 
 def test_the_command_prints_a_line_per_build_and_stops_cleanly_on_ctrl_c(zotero_show: tuple[Path, Path]):
-    root, _ = zotero_show
+    root, library = zotero_show
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     process = subprocess.Popen([sys.executable, "-c", "from pipeline.cli import main; main()", "watch",
                                 "--show", str(root), "-j", "1"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    lines: queue.Queue[str] = queue.Queue()
+    assert process.stdout is not None
+    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout or ()], daemon=True).start()
     try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
+        line = lines.get(timeout=180)
         assert re.match(r"\d\d:\d\d:\d\d build: 1 built, 0 unchanged, 0 failed; .*new episode 01-", line), line
+        library.write_text("@article{broken, title = {Unclosed\n")  # an export caught half-written
+        line = lines.get(timeout=120)
+        assert "My Library.bib changed" in line and "failed: reading list" in line and "malformed" in line, line
         time.sleep(WATCHER_START)
         process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=30)
+        process.wait(timeout=30)  # stdout is the reader thread's; stderr holds a few lines at most
+        err = process.stderr.read() if process.stderr else ""
     finally:
         if process.poll() is None:
             process.kill()
     assert process.returncode == 0, err
-    assert "stopped watching" in err and "Traceback" not in err
+    time.sleep(0.2)  # the reader thread's last lines, if any
+    assert lines.empty()  # one line per build, nothing else on stdout
+    assert "stopped watching" in err and "Traceback" not in err and "WARNING" not in err, err
