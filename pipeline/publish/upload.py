@@ -28,8 +28,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from ..config import ShowConfig
+from ..config import ShowConfig, lock_path
 from ..errors import PapercastError
+from ..fsutil import exclusive
 from .check import Problem, check_feed, has_errors
 from .serve import _content_type as content_type
 from .spec import FEED_NAME
@@ -202,12 +203,16 @@ def _remote(fs: Any, root: str) -> tuple[dict[str, FileState], dict[str, int]]:
     if MANIFEST not in sizes:
         return {}, sizes
     try:
-        data = json.loads(fs.cat_file(f"{root}/{MANIFEST}"))
+        data = json.loads(fs.cat_file(_join(root, MANIFEST)))
         manifest = {name: FileState(entry["sha256"], int(entry["size"])) for name, entry in data["files"].items()}
     except (ValueError, KeyError, TypeError):
         manifest = {}  # an unreadable manifest: everything is sent again, nothing is removed
     sizes.pop(MANIFEST)
     return manifest, sizes
+
+
+def _join(root: str, name: str) -> str:
+    return f"{root.rstrip('/')}/{name}"
 
 
 def _put(fs: Any, dest: Destination, source: Path, target: str) -> None:
@@ -232,9 +237,9 @@ def _put(fs: Any, dest: Destination, source: Path, target: str) -> None:
 def _write_manifest(fs: Any, dest: Destination, files: dict[str, FileState]) -> None:
     data = {"files": {name: {"sha256": s.sha256, "size": s.size} for name, s in sorted(files.items())}}
     payload = json.dumps(data, indent=1).encode()
-    target = f"{dest.root}/{MANIFEST}"
+    target = _join(dest.root, MANIFEST)
     if dest.renames:
-        temporary = f"{dest.root}/.{MANIFEST}.partial-{secrets.token_hex(6)}"
+        temporary = _join(dest.root, f".{MANIFEST}.partial-{secrets.token_hex(6)}")
         fs.pipe_file(temporary, payload)
         fs.mv(temporary, target)
     else:
@@ -263,6 +268,24 @@ def publish_show(show: ShowConfig, destination: str = "", dry_run: bool = False,
     target = destination or show.publish.destination
     if not target:
         raise PublishError("no destination: give DEST or set [publish] destination in papercast.toml")
+    dest = parse_destination(target)
+    # A build (papercast watch, a scheduled job) must not rewrite feed/ while it is checked and sent.
+    with exclusive(lock_path(show.root)):
+        problems = _ready(show)
+        fs = open_filesystem(dest, show.publish.endpoint)
+        local = local_files(show.feed_dir)
+        try:
+            manifest, sizes = _remote(fs, dest.root)
+            plan = plan_upload(local, manifest, sizes)
+            if not dry_run:
+                _apply(fs, dest, show.feed_dir, plan, local, manifest, on_file or (lambda action, name: None))
+        except _backend_errors() as exc:
+            raise PublishError(f"{target}: {_reason(exc)}") from None
+    return PublishReport(target, plan, dry_run, tuple(problems))
+
+
+def _ready(show: ShowConfig) -> list[Problem]:
+    """The feed's check findings, once it is known to be built, for this URL, and without errors."""
     if not (show.feed_dir / FEED_NAME).is_file():
         raise PublishError(f"{show.feed_dir / FEED_NAME}: no feed yet; run `papercast build` first")
     wrong = feed_url_problem(show, show.publish.url)
@@ -272,30 +295,20 @@ def publish_show(show: ShowConfig, destination: str = "", dry_run: bool = False,
     if has_errors(problems):
         first = next(str(p) for p in problems if p.severity == "error")
         raise PublishError(f"not published: the feed has errors (see `papercast check`): {first}")
-    dest = parse_destination(target)
-    fs = open_filesystem(dest, show.publish.endpoint)
-    local = local_files(show.feed_dir)
-    try:
-        manifest, sizes = _remote(fs, dest.root)
-        plan = plan_upload(local, manifest, sizes)
-        if not dry_run:
-            _apply(fs, dest, show.feed_dir, plan, local, manifest, on_file or (lambda action, name: None))
-    except _backend_errors() as exc:
-        raise PublishError(f"{target}: {_reason(exc)}") from None
-    return PublishReport(target, plan, dry_run, tuple(problems))
+    return problems
 
 
 def _apply(fs: Any, dest: Destination, feed_dir: Path, plan: UploadPlan, local: dict[str, FileState],
            manifest: dict[str, FileState], on_file: Callable[[str, str], None]) -> None:
     """Carry out the plan: uploads (feed last), the manifest, then removals."""
     for name in plan.upload:
-        _put(fs, dest, feed_dir / name, f"{dest.root}/{name}")
+        _put(fs, dest, feed_dir / name, _join(dest.root, name))
         on_file("uploaded", name)
     # Until they are gone, files still to be removed stay in the manifest, so an interrupted
     # publish removes them next time rather than forgetting they are papercast's.
     _write_manifest(fs, dest, {**{n: manifest[n] for n in plan.remove if n in manifest}, **local})
     for name in plan.remove:
-        fs.rm_file(f"{dest.root}/{name}")
+        fs.rm_file(_join(dest.root, name))
         on_file("removed", name)
     if plan.remove:
         _write_manifest(fs, dest, local)
