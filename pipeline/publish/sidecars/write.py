@@ -19,6 +19,7 @@ from ...audio import Chapter, Timeline
 from ...errors import AudioError, FeedError
 from ...fsutil import write_if_changed
 from ...model import Script
+from ...script.spoken import sentences
 
 EPISODE_DIR = "episodes"
 CHAPTERS_VERSION = "1.2.0"
@@ -28,10 +29,9 @@ LINE_CHARS = 42
 CUE_LINES = 2
 CUE_SECONDS = 10.0
 # Bumped when the files' format changes, so a build knows to write them again.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: captions split by the spoken form's sentences (never after an initial)
 
-# A sentence ends at . ! ? or …, possibly followed by a closing quote or bracket.
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|(?<=[.!?…][\"'”’)\]])\s+")
+_INITIAL_AND_WORD = re.compile(r"(?:\b[A-Z]\.\s+)*\S+")
 _CLAUSE_END = re.compile(r"(?<=[,;:—])\s+")
 
 
@@ -110,12 +110,13 @@ def _wrap(text: str, width: int = LINE_CHARS) -> list[str]:
 def _pieces(text: str, fits: Callable[[str], bool]) -> list[str]:
     """The text cut at sentence ends, then clause ends, then words, until every piece fits."""
     pieces: list[str] = []
-    for sentence in _SENTENCE_END.split(text.strip()):
+    for sentence in sentences(text):  # not inside brackets or a statistic, nor after "Noha M."
         if fits(sentence):
             pieces.append(sentence)
             continue
         for clause in _CLAUSE_END.split(sentence):
-            pieces.extend([clause] if fits(clause) else clause.split())
+            # Word by word, an initial stays with the name after it ("M. Gamil"): a caption never ends on it.
+            pieces.extend([clause] if fits(clause) else _INITIAL_AND_WORD.findall(clause))
     return [piece for piece in pieces if piece]
 
 
