@@ -333,6 +333,121 @@ def serve(show_root: Path, host: str, port: int, quiet: bool) -> None:
     run_server(feed, host, port, quiet=quiet)
 
 
+@cli.command()
+@click.argument("dest", required=False)
+@click.option("--show", "show_root", type=click.Path(file_okay=False, path_type=Path), default=".",
+              show_default=True, help="The show folder; its built feed/ is uploaded.")
+@click.option("-n", "--dry-run", is_flag=True, help="List what would be uploaded and removed; change nothing.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the summary.")
+def publish(dest: str | None, show_root: Path, dry_run: bool, quiet: bool) -> None:
+    """Upload the built feed/ to DEST, sending only files that changed, feed.xml last.
+
+    DEST is a folder, sftp://user@host/path (ssh's config, agent and keys) or
+    s3://bucket/prefix (the AWS profile and environment; [publish] endpoint for other
+    S3-compatible services); default: [publish] destination in papercast.toml.
+    Needs: pip install 'papercast[publish]' for SFTP and S3.
+
+    \b
+    Example:
+        papercast publish sftp://me@example.org/var/www/podcast
+    """
+    from .publish.upload import publish_show
+
+    def echo(action: str, name: str) -> None:
+        if not quiet:
+            click.echo(f"{action} {name}")
+
+    try:
+        report = publish_show(load_show(show_root), dest or "", dry_run=dry_run, on_file=echo)
+    except KeyboardInterrupt:
+        click.echo("interrupted: the destination still holds a complete feed; publish again to finish", err=True)
+        sys.exit(130)
+    if dry_run and not quiet:
+        for line in report.lines():
+            click.echo(line)
+    click.echo(report.summary())
+
+
+@cli.command()
+@click.option("--show", "show_root", type=click.Path(file_okay=False, path_type=Path), default=".",
+              show_default=True, help="The show folder (holds papercast.toml).")
+@click.option("--quiet-ms", type=click.IntRange(50, 60000), default=400, show_default=True,
+              help="How long files must be quiet before a burst of writes counts as one change.")
+@_jobs_option
+def watch(show_root: Path, quiet_ms: int, jobs: int | None) -> None:
+    """Build the show, then rebuild it whenever its papers, episodes, templates or settings change.
+
+    Reading lists outside the show named in [papers] reading_list (a Zotero Better BibTeX
+    auto-export) are watched too. One line per rebuild; a failed build is reported and
+    watching goes on. Stop with Ctrl-C.
+
+    \b
+    Example:
+        papercast watch --show ~/shows/migraine
+    """
+    import logging
+
+    from .watch import watch_show
+
+    # The readers report a malformed entry in the rebuild's line; bibtexparser's own warning would be a second one.
+    logging.getLogger("bibtexparser").setLevel(logging.ERROR)
+    click.echo(f"watching {show_root.resolve()} (Ctrl-C to stop)", err=True)
+    try:
+        watch_show(show_root, lambda rebuild: click.echo(rebuild.line()), jobs=jobs, quiet_ms=quiet_ms)
+    except KeyboardInterrupt:
+        click.echo("stopped watching", err=True)
+
+
+def _ask(value: str | None, label: str, default: str) -> str:
+    # Prompt only a person at a terminal; a script or CI gets the default, never a hang.
+    if value is not None:
+        return value
+    return str(click.prompt(label, default=default)) if sys.stdin.isatty() else default
+
+
+@cli.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", help="The show's title (default: from the folder's name).")
+@click.option("--author", help="Author shown in podcast apps (default: your login name).")
+@click.option("--email", help="Owner e-mail for podcast directories (default: a placeholder).")
+@click.option("--language", help="Language code, such as en or en-GB (default: en).")
+@click.option("--category", help="An Apple Podcasts category (default: Science).")
+@click.option("--engine", default="auto", show_default=True,
+              help="Speech engine for both hosts (see `papercast voices`).")
+@click.option("--from", "sources", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Add the papers in this file and plan the first episodes (repeatable).")
+def init(directory: Path, title: str | None, author: str | None, email: str | None, language: str | None,
+         category: str | None, engine: str, sources: tuple[Path, ...]) -> None:
+    """Start a new show in DIRECTORY (default: here), ready to build.
+
+    Writes a commented papercast.toml, papers/, episodes/ and a .gitignore; an existing
+    show is never overwritten. Asks for unset options only when run at a terminal.
+
+    \b
+    Example:
+        papercast init myshow --from ~/Zotero/export.bib
+    """
+    from .init import ShowInit, default_settings, init_show
+
+    base = default_settings(directory)
+    settings = ShowInit(title=_ask(title, "Title", base.title), author=_ask(author, "Author", base.author),
+                        email=_ask(email, "Owner e-mail", base.email), language=_ask(language, "Language", "en"),
+                        category=_ask(category, "Apple Podcasts category", "Science"), engine=engine)
+    report = init_show(directory, settings, sources)
+    for path in report.written:
+        click.echo(f"wrote {path}")
+    if report.added is not None:
+        for line in report.added.lines():
+            click.echo(line)
+        click.echo(report.added.summary())
+    for path in report.episodes:
+        click.echo(f"planned {path}")
+    click.echo("next:")
+    for command in report.next_commands(str(directory)):
+        click.echo(f"    {command}")
+    sys.exit(report.exit_code)
+
+
 def main() -> None:
     """Entry point of the `papercast` console script."""
     cli(prog_name="papercast")

@@ -54,6 +54,15 @@ class PapersSettings:
     max_per_episode: int = 5
 
 
+@dataclass(frozen=True)
+class PublishSettings:
+    """Where `papercast publish` uploads feed/ (no credentials: those come from each backend's usual places)."""
+
+    destination: str = ""  # a folder, sftp://user@host/path or s3://bucket/prefix; "" = give DEST
+    url: str = ""  # the destination's public URL; base_url must equal it
+    endpoint: str = ""  # an S3-compatible service's endpoint; "" = AWS (or AWS_ENDPOINT_URL)
+
+
 @dataclass(frozen=True, kw_only=True)
 class ShowConfig:
     """A show: its metadata, its hosts and the folders it reads from and writes to."""
@@ -73,6 +82,7 @@ class ShowConfig:
     cover: Path | None = None
     audio: AudioSettings = AudioSettings()
     papers: PapersSettings = PapersSettings()
+    publish: PublishSettings = PublishSettings()
 
     @property
     def episodes_dir(self) -> Path:
@@ -176,7 +186,7 @@ def load_show(root: str | Path = ".") -> ShowConfig:
     path = root / CONFIG_NAME
     data = _read_toml(path)
     problems: list[str] = []
-    known_tables = {"show", "hosts", "audio", "papers"}
+    known_tables = {"show", "hosts", "audio", "papers", "publish"}
     for key in sorted(set(data) - known_tables):
         problems.append(f"unknown table or setting {key}")
     show = data.get("show", {})
@@ -186,9 +196,11 @@ def load_show(root: str | Path = ".") -> ShowConfig:
     hosts = _hosts(root, data.get("hosts", []), problems)
     audio = _audio(_Fields(_table(data, "audio"), "audio", problems))
     papers = _papers(root, _Fields(_table(data, "papers"), "papers", problems))
+    publish = _publish(data.get("publish", {}), problems)
     if problems:
         raise ConfigError(str(path), problems)
-    return ShowConfig(root=root, hosts=(hosts[0], hosts[1]), audio=audio, papers=papers, **metadata)
+    return ShowConfig(root=root, hosts=(hosts[0], hosts[1]), audio=audio, papers=papers, publish=publish,
+                      **metadata)
 
 
 _SHOW = ShowConfig(root=Path("."), title="", description="", author="", owner_name="", owner_email="",
@@ -291,7 +303,8 @@ def _papers(root: Path, pf: _Fields) -> PapersSettings:
     listed = pf.table.get("reading_list")
     reading_list: tuple[Path, ...] | None = None  # every paper file in papers/ (the sources stage knows which)
     if isinstance(listed, list) and all(isinstance(x, str) for x in listed):
-        reading_list = tuple((root / x).resolve() for x in listed)
+        # "~/Zotero/My Library.bib": a Better BibTeX auto-export kept outside the show
+        reading_list = tuple((root / Path(x).expanduser()).resolve() for x in listed)
         for name, path in zip(listed, reading_list, strict=True):
             if not path.is_file():
                 pf.problems.append(f"papers.reading_list: {name!r} does not exist")
@@ -301,6 +314,26 @@ def _papers(root: Path, pf: _Fields) -> PapersSettings:
     pf.unknown({"reading_list", "max_per_episode"})
     return PapersSettings(reading_list=reading_list,
                           max_per_episode=pf.integer("max_per_episode", _PAPERS.max_per_episode, 1, 50))
+
+
+_CREDENTIALS = {"password", "key", "secret", "access_key", "secret_key", "token"}
+
+
+def _publish(table: object, problems: list[str]) -> PublishSettings:
+    """The [publish] table; credentials are refused (they belong to ssh's and AWS's own files)."""
+    f = _Fields(table if isinstance(table, dict) else {}, "publish", problems)
+    destination, url, endpoint = f.text("destination", ""), f.text("url", ""), f.text("endpoint", "")
+    if "://" in destination and not destination.startswith(("sftp://", "s3://", "file://")):
+        problems.append(f"publish.destination {destination!r} must be a folder, sftp://user@host/path or s3://bucket/prefix")
+    if url and url_problem(url):
+        problems.append(f"publish.url {url!r} {url_problem(url)}")
+    if endpoint and not endpoint.startswith(("https://", "http://")):
+        problems.append(f"publish.endpoint {endpoint!r} must be an http:// or https:// URL")
+    secrets = sorted(set(f.table) & _CREDENTIALS)
+    problems.extend(f"publish.{key}: credentials do not belong in papercast.toml (use ssh's agent and ~/.ssh/config, "
+                    "or the AWS profile and environment)" for key in secrets)
+    f.unknown({"destination", "url", "endpoint", *secrets})
+    return PublishSettings(destination=destination, url=url.rstrip("/") + "/" if url else "", endpoint=endpoint)
 
 
 def load_episode(path: Path, show_root: Path) -> EpisodeDef:

@@ -237,7 +237,8 @@ def add_new_episodes(show: ShowConfig, definitions: Sequence[EpisodeDef]) -> lis
         topic = _topic([p for _, p in group])
         slug = re.sub(r"[^a-z0-9]+", "-", topic.lower()).strip("-")
         path = show.episodes_dir / f"{number:02d}-new-{slug}.toml"
-        sources = sorted({str(s.relative_to(show.root)) for s, _ in group})
+        # A reading list outside the show (a Zotero auto-export) is named by its absolute path.
+        sources = sorted({str(s.relative_to(show.root)) if s.is_relative_to(show.root) else str(s) for s, _ in group})
         lines = [
             f"# Written by papercast build on {dt.date.today().isoformat()} for papers no episode covered.",
             f"title = {json.dumps(f'New papers on {topic}')}",
