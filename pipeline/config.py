@@ -14,14 +14,24 @@ else:  # pragma: no cover - exercised only on Python 3.10
     import tomli as tomllib
 
 from .errors import ConfigError
-from .publish.spec import COVER_FIX, EMAIL, EPISODE_ID, LANGUAGE, category_problem, cover_findings, url_problem
+from .publish.spec import (
+    APPLE_SAMPLE_RATES,
+    CHANNEL_NAMES,
+    COVER_FIX,
+    EMAIL,
+    EPISODE_ID,
+    LANGUAGE,
+    LOUDNESS_RANGE,
+    LOUDNESS_TARGET,
+    MP3_BITRATES,
+    category_problem,
+    cover_findings,
+    default_bitrate,
+    url_problem,
+)
 
 CONFIG_NAME = "papercast.toml"
 STATE_DIR_NAME = ".papercast"
-
-_BITRATES = ("64k", "80k", "96k")
-
-
 
 # The engine name that picks the neural voices when installed, else espeak-ng (see speech.auto_cast).
 AUTO_ENGINE = "auto"
@@ -36,13 +46,20 @@ class Host:
     voice: str = ""
     rate: int = 170
     pitch: float = 0.0  # semitones, for engines that support it
+    href: str = ""  # a page about the host (podcast:person href)
+    img: str = ""  # a picture of the host (podcast:person img)
 
 
 @dataclass(frozen=True)
 class AudioSettings:
     """Everything about assembly and encoding that shapes the episode file."""
 
-    bitrate: str = "64k"
+    # Mono: two voices that are both in the centre gain nothing from a second channel, and the
+    # same quality costs half the bits. The bit rate is the lowest Apple recommends for them.
+    channels: int = 1
+    bitrate: str = default_bitrate(1)
+    # Integrated loudness as played (a mono file metered as dual mono), LUFS.
+    loudness: float = LOUDNESS_TARGET
     sample_rate: int = 44100
     turn_pause_ms: int = 350
     section_pause_ms: int = 800
@@ -75,6 +92,9 @@ class ShowConfig:
     hosts: tuple[Host, Host]
     audio: AudioSettings
     papers: PapersSettings = PapersSettings()
+    copyright: str = ""  # the channel's <copyright>, e.g. "© 2026 Jane Doe"
+    license: str = ""  # podcast:license: an SPDX identifier such as CC-BY-4.0, or a name with license_url
+    license_url: str = ""
 
     @property
     def episodes_dir(self) -> Path:
@@ -111,6 +131,9 @@ class EpisodeDef:
     date: dt.date | None
     format: str | None = None
     minutes: float | None = None
+    number: int | None = None  # itunes:episode; None: its place in publication order
+    season: int | None = None
+    image: Path | None = None  # its own cover art; None: the show's
 
 
 def lock_path(root: Path) -> Path:
@@ -172,6 +195,107 @@ class _Fields:
             self.problems.append(f"unknown setting {self._name(key)}")
 
 
+def _rights(f: _Fields, problems: list[str]) -> dict[str, str]:
+    """[show] copyright, license and license_url (podcast:license needs the URL unless it is an SPDX id)."""
+    rights = {key: f.text(key, "") for key in ("copyright", "license", "license_url")}
+    if rights["license_url"]:
+        wrong = url_problem(rights["license_url"])
+        if wrong:
+            problems.append(f"show.license_url {rights['license_url']!r} {wrong}")
+        if not rights["license"]:
+            problems.append("show.license_url needs show.license: the licence's name or SPDX identifier")
+    if len(rights["license"]) > 128:
+        problems.append("show.license must be at most 128 characters (an SPDX identifier such as CC-BY-4.0)")
+    return rights
+
+
+def _audio_settings(table: object, problems: list[str]) -> AudioSettings:
+    """[audio]: channels, bit rate (by default the one Apple recommends for them), loudness and pauses."""
+    af = _Fields(table if isinstance(table, dict) else {}, "audio", problems)
+    channels = af.integer("channels", 1, 1, 2)
+    if channels not in CHANNEL_NAMES:
+        channels = 1
+    bitrate = af.text("bitrate", default_bitrate(channels))
+    allowed = [f"{kbps}k" for kbps in MP3_BITRATES]
+    if bitrate not in allowed:
+        problems.append(f"audio.bitrate must be one of {', '.join(allowed)} (LAME's constant bit rates)")
+    loudness = af.table.get("loudness", LOUDNESS_TARGET)
+    low, high = LOUDNESS_RANGE
+    if isinstance(loudness, bool) or not isinstance(loudness, (int, float)) or not low <= loudness <= high:
+        problems.append(f"audio.loudness must be a number of LUFS between {low:g} and {high:g} "
+                        f"(Apple asks for {LOUDNESS_TARGET:g})")
+        loudness = LOUDNESS_TARGET
+    sample_rate = af.integer("sample_rate", 44100, 8000, 48000)
+    if sample_rate not in APPLE_SAMPLE_RATES:
+        problems.append(f"audio.sample_rate must be one of {', '.join(map(str, APPLE_SAMPLE_RATES))} (what Apple "
+                        "accepts for MP3)")
+    af.unknown({"channels", "bitrate", "loudness", "sample_rate", "turn_pause_ms", "section_pause_ms"})
+    return AudioSettings(
+        channels=channels, bitrate=bitrate, loudness=float(loudness), sample_rate=sample_rate,
+        turn_pause_ms=af.integer("turn_pause_ms", 350, 0, 3000),
+        section_pause_ms=af.integer("section_pause_ms", 800, 0, 5000),
+    )
+
+
+def _host(index: int, entry: dict[str, Any], root: Path, problems: list[str]) -> Host:
+    """One [[hosts]] table."""
+    hf = _Fields(entry, f"hosts[{index}]", problems)
+    engine, voice = hf.text("engine", AUTO_ENGINE), hf.text("voice", "")
+    if engine == AUTO_ENGINE and voice:
+        problems.append(f'hosts[{index}].voice needs its engine named: with engine = "auto" '
+                        "papercast chooses the voice (see `papercast voices`)")
+    if voice.endswith(".onnx") and not Path(voice).is_absolute():
+        voice = str((root / voice).resolve())  # a local model, relative to the show folder
+    pitch = entry.get("pitch", 0.0)
+    if isinstance(pitch, bool) or not isinstance(pitch, (int, float)) or not -12 <= pitch <= 12:
+        problems.append(f"hosts[{index}].pitch must be a number of semitones between -12 and 12")
+        pitch = 0.0
+    links = {key: hf.text(key, "") for key in ("href", "img")}
+    for key, link in links.items():
+        wrong = url_problem(link) if link else None
+        if wrong:
+            problems.append(f"hosts[{index}].{key} {link!r} {wrong}")
+    hf.unknown({"name", "engine", "voice", "rate", "pitch", "href", "img"})
+    return Host(name=hf.text("name"), engine=engine, voice=voice,
+                rate=hf.integer("rate", 170, 80, 400), pitch=float(pitch), **links)
+
+
+def _hosts(hosts_data: object, root: Path, problems: list[str]) -> list[Host]:
+    """The two [[hosts]]."""
+    if not isinstance(hosts_data, list) or len(hosts_data) != 2:
+        problems.append("exactly two [[hosts]] are required")
+        hosts_data = hosts_data if isinstance(hosts_data, list) else []
+    hosts: list[Host] = []
+    for index, entry in enumerate(hosts_data[:2], start=1):
+        if not isinstance(entry, dict):
+            problems.append(f"hosts[{index}] must be a table")
+            continue
+        hosts.append(_host(index, entry, root, problems))
+    if len(hosts) == 2 and hosts[0].name.casefold() == hosts[1].name.casefold():
+        problems.append("the two hosts need different names")
+    return hosts
+
+
+def _papers_settings(papers_data: object, root: Path, problems: list[str]) -> PapersSettings:
+    """[papers]: the reading list and how many papers a new episode takes."""
+    table = papers_data if isinstance(papers_data, dict) else {}
+    pf = _Fields(table, "papers", problems)
+    listed = table.get("reading_list")
+    reading_list: tuple[Path, ...] | None = None
+    if listed is None:
+        pass  # every paper file in papers/: which files those are is the sources stage's knowledge
+    elif isinstance(listed, list) and all(isinstance(x, str) for x in listed):
+        reading_list = tuple((root / x).resolve() for x in listed)
+        for name, path in zip(listed, reading_list, strict=True):
+            if not path.is_file():
+                problems.append(f"papers.reading_list: {name!r} does not exist")
+    else:
+        problems.append("papers.reading_list must be a list of paper files")
+        reading_list = ()
+    pf.unknown({"reading_list", "max_per_episode"})
+    return PapersSettings(reading_list=reading_list, max_per_episode=pf.integer("max_per_episode", 5, 1, 50))
+
+
 def load_show(root: str | Path = ".") -> ShowConfig:
     """Read and validate `papercast.toml` in `root`, reporting every problem at once."""
     root = Path(root).resolve()
@@ -216,63 +340,14 @@ def load_show(root: str | Path = ".") -> ShowConfig:
         problems.extend(f"show.cover {cover_name!r} {finding.text} ({COVER_FIX}, or remove show.cover "
                         "to use the generated cover)"
                         for finding in cover_findings(cover)[1] if finding.severity == "error")
+    rights = _rights(f, problems)
     f.unknown({"title", "description", "author", "owner_name", "owner_email", "language",
-               "category", "subcategory", "explicit", "base_url", "cover"})
+               "category", "subcategory", "explicit", "base_url", "cover", "copyright", "license", "license_url"})
 
-    hosts_data = data.get("hosts", [])
-    hosts: list[Host] = []
-    if not isinstance(hosts_data, list) or len(hosts_data) != 2:
-        problems.append("exactly two [[hosts]] are required")
-        hosts_data = hosts_data if isinstance(hosts_data, list) else []
-    for index, entry in enumerate(hosts_data[:2], start=1):
-        if not isinstance(entry, dict):
-            problems.append(f"hosts[{index}] must be a table")
-            continue
-        hf = _Fields(entry, f"hosts[{index}]", problems)
-        engine, voice = hf.text("engine", AUTO_ENGINE), hf.text("voice", "")
-        if engine == AUTO_ENGINE and voice:
-            problems.append(f'hosts[{index}].voice needs its engine named: with engine = "auto" '
-                            "papercast chooses the voice (see `papercast voices`)")
-        if voice.endswith(".onnx") and not Path(voice).is_absolute():
-            voice = str((root / voice).resolve())  # a local model, relative to the show folder
-        pitch = entry.get("pitch", 0.0)
-        if isinstance(pitch, bool) or not isinstance(pitch, (int, float)) or not -12 <= pitch <= 12:
-            problems.append(f"hosts[{index}].pitch must be a number of semitones between -12 and 12")
-            pitch = 0.0
-        hosts.append(Host(name=hf.text("name"), engine=engine, voice=voice,
-                          rate=hf.integer("rate", 170, 80, 400), pitch=float(pitch)))
-        hf.unknown({"name", "engine", "voice", "rate", "pitch"})
-    if len(hosts) == 2 and hosts[0].name.casefold() == hosts[1].name.casefold():
-        problems.append("the two hosts need different names")
+    hosts = _hosts(data.get("hosts", []), root, problems)
+    audio = _audio_settings(data.get("audio", {}), problems)
 
-    audio_data = data.get("audio", {})
-    af = _Fields(audio_data if isinstance(audio_data, dict) else {}, "audio", problems)
-    bitrate = af.text("bitrate", "64k")
-    if bitrate not in _BITRATES:
-        problems.append(f"audio.bitrate must be one of {', '.join(_BITRATES)}")
-    audio = AudioSettings(
-        bitrate=bitrate,
-        turn_pause_ms=af.integer("turn_pause_ms", 350, 0, 3000),
-        section_pause_ms=af.integer("section_pause_ms", 800, 0, 5000),
-    )
-    af.unknown({"bitrate", "turn_pause_ms", "section_pause_ms"})
-
-    papers_data = data.get("papers", {})
-    pf = _Fields(papers_data if isinstance(papers_data, dict) else {}, "papers", problems)
-    listed = papers_data.get("reading_list") if isinstance(papers_data, dict) else None
-    reading_list: tuple[Path, ...] | None = None
-    if listed is None:
-        pass  # every paper file in papers/: which files those are is the sources stage's knowledge
-    elif isinstance(listed, list) and all(isinstance(x, str) for x in listed):
-        reading_list = tuple((root / x).resolve() for x in listed)
-        for name, path in zip(listed, reading_list):
-            if not path.is_file():
-                problems.append(f"papers.reading_list: {name!r} does not exist")
-    else:
-        problems.append("papers.reading_list must be a list of paper files")
-        reading_list = ()
-    papers = PapersSettings(reading_list=reading_list, max_per_episode=pf.integer("max_per_episode", 5, 1, 50))
-    pf.unknown({"reading_list", "max_per_episode"})
+    papers = _papers_settings(data.get("papers", {}), root, problems)
 
     if problems:
         raise ConfigError(str(path), problems)
@@ -280,7 +355,7 @@ def load_show(root: str | Path = ".") -> ShowConfig:
         root=root, title=title, description=description, author=author,
         owner_name=owner_name, owner_email=owner_email, language=language,
         category=category, subcategory=subcategory, explicit=explicit,
-        base_url=base_url, cover=cover, hosts=(hosts[0], hosts[1]), audio=audio, papers=papers,
+        base_url=base_url, cover=cover, hosts=(hosts[0], hosts[1]), audio=audio, papers=papers, **rights,
     )
 
 
@@ -293,18 +368,7 @@ def load_episode(path: Path, show_root: Path) -> EpisodeDef:
     f = _Fields(data, "", problems)
     title = f.text("title")
     description = f.text("description", "")
-    raw_sources = data.get("papers")
-    sources: list[Path] = []
-    if isinstance(raw_sources, str):
-        raw_sources = [raw_sources]
-    if not isinstance(raw_sources, list) or not raw_sources or not all(isinstance(s, str) for s in raw_sources):
-        problems.append("papers must name one or more paper files (BibTeX or YAML)")
-    else:
-        for name in raw_sources:
-            source = (show_root / name).resolve()
-            if not source.is_file():
-                problems.append(f"paper file {name!r} does not exist")
-            sources.append(source)
+    sources = _paper_files(data.get("papers"), show_root, problems)
     raw_entries = data.get("entries")
     entries: tuple[str, ...] | None = None
     if raw_entries is not None:
@@ -329,12 +393,56 @@ def load_episode(path: Path, show_root: Path) -> EpisodeDef:
         minutes = None
     if not EPISODE_ID.match(path.stem):
         problems.append("the file name must use only letters, digits, '.', '_' and '-' (it becomes a URL)")
-    f.unknown({"title", "description", "papers", "entries", "date", "format", "minutes"})
+    number, season = (_optional_count(data, key, problems) for key in ("episode", "season"))
+    image = _episode_image(f.text("image", ""), show_root, problems)
+    f.unknown({"title", "description", "papers", "entries", "date", "format", "minutes", "episode", "season",
+               "image"})
     if problems:
         raise ConfigError(str(path), problems)
     return EpisodeDef(id=path.stem, path=path, title=title, description=description,
                       sources=tuple(sources), entries=entries, date=date, format=format_name,
-                      minutes=float(minutes) if minutes is not None else None)
+                      minutes=float(minutes) if minutes is not None else None,
+                      number=number, season=season, image=image)
+
+
+def _paper_files(raw_sources: object, show_root: Path, problems: list[str]) -> list[Path]:
+    """An episode's `papers`: one file name or a list of them, relative to the show folder."""
+    if isinstance(raw_sources, str):
+        raw_sources = [raw_sources]
+    if not isinstance(raw_sources, list) or not raw_sources or not all(isinstance(s, str) for s in raw_sources):
+        problems.append("papers must name one or more paper files (BibTeX or YAML)")
+        return []
+    sources = []
+    for name in raw_sources:
+        source = (show_root / name).resolve()
+        if not source.is_file():
+            problems.append(f"paper file {name!r} does not exist")
+        sources.append(source)
+    return sources
+
+
+def _optional_count(data: dict[str, Any], key: str, problems: list[str]) -> int | None:
+    """An optional episode or season number: a whole number from 1."""
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        problems.append(f"{key} must be a whole number from 1 (or left out: episodes are numbered in order)")
+        return None
+    return value
+
+
+def _episode_image(name: str, show_root: Path, problems: list[str]) -> Path | None:
+    """An episode's own cover art, checked by the rules the show's cover follows."""
+    if not name:
+        return None
+    image = (show_root / name).resolve()
+    if not image.is_file():
+        problems.append(f"image {name!r} does not exist")
+        return None
+    wrong = [finding.text for finding in cover_findings(image)[1] if finding.severity == "error"]
+    problems.extend(f"image {name!r} {text} ({COVER_FIX})" for text in wrong)
+    return None if wrong else image
 
 
 def episode_paths(show: ShowConfig) -> list[Path]:
