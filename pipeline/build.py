@@ -48,7 +48,7 @@ from .plan import (
     show_templates,
 )
 from .publish.check import check_feed
-from .publish.cover import write_cover
+from .publish.cover import write_cover, write_episode_image
 from .publish.feed import podcast_guid, write_feed
 from .publish.records import FeedEpisode
 from .publish.page import write_page
@@ -131,6 +131,9 @@ def feed_record(plan: EpisodePlan, show: ShowConfig, previous: FeedEpisode | Non
         loudness_lufs=loudness.integrated,
         true_peak_dbtp=loudness.true_peak,
         excerpt=notes_transcript(plan.script, plan.papers),
+        number=plan.definition.number,
+        season=plan.definition.season,
+        image=write_episode_image(show, plan.definition.image, plan.stem) if plan.definition.image else None,
     )
 
 

@@ -18,8 +18,6 @@ from PIL import Image, UnidentifiedImageError
 
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
-# The namespace's first URI: gPodder's parser (podcastparser) reads only this one.
-PODCAST_NS_LEGACY = "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md"
 ATOM_NS = "http://www.w3.org/2005/Atom"
 # Podlove Simple Chapters: the chapters gPodder (podcastparser) reads from the item itself.
 PSC_NS = "http://podlove.org/simple-chapters"
