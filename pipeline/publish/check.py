@@ -1,7 +1,8 @@
 """`papercast check`: the built feed and its files, judged by what podcast apps enforce.
 
 Errors are what makes Apple Podcasts or another app reject the feed or an episode, or play
-it wrong; warnings are what apps tolerate but show badly. Only `feed/` is read: the check
+it wrong; warnings are what apps tolerate but show badly, and advice (advice.py) on what a
+directory or the spec asks for beyond that. Only `feed/` is read: the check
 judges what listeners would get, not the show's configuration. The transcript and chapter
 parsers here are also what the show page (page.py) reads those files with.
 """
@@ -20,6 +21,7 @@ from lxml import etree
 from mutagen import MutagenError
 from mutagen.mp3 import MP3
 
+from .advice import audio_advice, base_url_advice, https_advice
 from .sidecars.read import Issue, parse_chapters, parse_json_transcript, parse_srt, parse_vtt
 from .spec import (
     APPLE_SUBCATEGORIES,
@@ -110,6 +112,7 @@ class _Check:
     problems: list[Problem] = field(default_factory=list)
     validated: set[Path] = field(default_factory=set)
     private: list[Path] = field(default_factory=list)
+    audio: list[Path] = field(default_factory=list)  # the enclosures found, for the advice on encoding
 
     def error(self, where: str, what: str, fix: str) -> None:
         self.problems.append(Problem("error", where, what, fix))
@@ -208,6 +211,9 @@ def check_feed(feed_dir: Path, base_url: str | None = None) -> list[Problem]:
     enclosures: dict[str, int] = {}
     for number, item in enumerate(items, 1):
         _check_item(item, number, check, guids, enclosures)
+    base_url_advice(check.base_url, check.warning)
+    https_advice(channel, check.warning)
+    audio_advice(check.audio, check.warning)
     if check.private:
         shown = ", ".join(check.rel(p) for p in check.private[:3]) + (" ..." if len(check.private) > 3 else "")
         check.warning("feed/", f"{len(check.private)} published file(s) only their owner can read ({shown})",
@@ -365,7 +371,7 @@ def _check_item(item: etree._Element, number: int, check: _Check,
     explicit = _text(item, f"{{{ITUNES_NS}}}explicit")
     if explicit is not None and explicit not in ("true", "false"):
         check.error(where, f"<itunes:explicit> is {explicit!r}; Apple Podcasts accepts only true or false", _REBUILD)
-    check.url(_text(item, "link"), where, "<link>")
+    check.url(_text(item, "link"), where, "<link>", missing="warning")  # the show page: apps play without it
 
     audio, length = _check_enclosure(item, number, where, check, enclosures)
     declared_text = _text(item, f"{{{ITUNES_NS}}}duration")
@@ -410,6 +416,7 @@ def _check_enclosure(item: etree._Element, number: int, where: str, check: _Chec
                            "apps stop early or show the download as broken", _REBUILD)
     if path is None:
         return None, None
+    check.audio.append(path)
     try:
         info = MP3(path).info
         length = float(info.length) if info is not None else 0.0
