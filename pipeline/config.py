@@ -95,6 +95,9 @@ class ShowConfig:
     copyright: str = ""  # the channel's <copyright>, e.g. "© 2026 Jane Doe"
     license: str = ""  # podcast:license: an SPDX identifier such as CC-BY-4.0, or a name with license_url
     license_url: str = ""
+    # psc:chapters in each item, the only chapters gPodder reads; the W3C feed validator does not
+    # know the Podlove namespace and warns about it (the one warning it gives papercast's feed).
+    simple_chapters: bool = True
 
     @property
     def episodes_dir(self) -> Path:
@@ -341,8 +344,9 @@ def load_show(root: str | Path = ".") -> ShowConfig:
                         "to use the generated cover)"
                         for finding in cover_findings(cover)[1] if finding.severity == "error")
     rights = _rights(f, problems)
-    f.unknown({"title", "description", "author", "owner_name", "owner_email", "language",
-               "category", "subcategory", "explicit", "base_url", "cover", "copyright", "license", "license_url"})
+    simple_chapters = f.boolean("simple_chapters", True)
+    f.unknown({"title", "description", "author", "owner_name", "owner_email", "language", "category", "subcategory",
+               "explicit", "base_url", "cover", "copyright", "license", "license_url", "simple_chapters"})
 
     hosts = _hosts(data.get("hosts", []), root, problems)
     audio = _audio_settings(data.get("audio", {}), problems)
@@ -356,6 +360,7 @@ def load_show(root: str | Path = ".") -> ShowConfig:
         owner_name=owner_name, owner_email=owner_email, language=language,
         category=category, subcategory=subcategory, explicit=explicit,
         base_url=base_url, cover=cover, hosts=(hosts[0], hosts[1]), audio=audio, papers=papers, **rights,
+        simple_chapters=simple_chapters,
     )
 
 

@@ -364,3 +364,12 @@ def test_items_carry_numbers_titles_and_images(show: ShowConfig, tmp_path: Path)
         "https://pod.example.org/gut/cover.png"]
     assert [i.findtext("link") for i in items] == [f"https://pod.example.org/gut/#{e}" for e in
                                                     ("03-bonus", "02-sleep", "01-gut-signals")]
+
+
+def test_simple_chapters_can_be_left_out_and_then_their_namespace_too(tmp_path: Path) -> None:
+    show = make_show(tmp_path, simple_chapters=False)
+    episodes = make_episodes(show)
+    (show.feed_dir / episodes[0].chapters).write_text(CHAPTERS_JSON)
+    data = write_feed(show, episodes).read_bytes()
+    assert PSC_NS.encode() not in data  # not even declared: the W3C validator warns about the namespace
+    assert etree.fromstring(data).find(f"channel/item/{PODCAST}chapters") is not None

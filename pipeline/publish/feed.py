@@ -90,9 +90,10 @@ class _PodcastIndex(BaseExtension):
         self.hosts: list[Host] = []
         self.medium = "podcast"
         self.license: tuple[str, str] | None = None  # (identifier or name, URL or "")
+        self.simple_chapters = True  # declare the psc namespace (only when items use it)
 
     def extend_ns(self) -> dict[str, str]:
-        return {"podcast": PODCAST_NS, "psc": PSC_NS}
+        return {"podcast": PODCAST_NS, **({"psc": PSC_NS} if self.simple_chapters else {})}
 
     def extend_rss(self, rss_feed):  # type: ignore[no-untyped-def]
         channel = rss_feed[0]
@@ -249,7 +250,7 @@ def _add_item(fg: FeedGenerator, show: ShowConfig, ep: FeedEpisode, cover_url: s
     entry.podcastindex.season, entry.podcastindex.episode = ep.season, number
     if ep.chapters:
         entry.podcastindex.chapters = show.url_for(ep.chapters)
-        entry.podcastindex.simple_chapters = _simple_chapters(show, ep)
+        entry.podcastindex.simple_chapters = _simple_chapters(show, ep) if show.simple_chapters else []
     # The captions last: feedparser keeps only the last transcript it reads.
     for path, mime, rel in ((ep.transcript_json, "application/json", None),
                             (ep.srt, "application/x-subrip", None), (ep.vtt, "text/vtt", "captions")):
@@ -279,6 +280,7 @@ def _build(show: ShowConfig, episodes: Sequence[FeedEpisode], cover: str, guid: 
     fg.podcastindex.guid = guid
     fg.podcastindex.locked_owner = show.owner_email
     fg.podcastindex.hosts = list(show.hosts)
+    fg.podcastindex.simple_chapters = show.simple_chapters
     if show.copyright:
         fg.copyright(show.copyright)
     if show.license:
