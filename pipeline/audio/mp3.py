@@ -84,7 +84,7 @@ def write_tags(mp3_path: Path, tags: Tags, chapters: Sequence[Chapter] = ()) -> 
         id3.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
                      sub_frames=[TIT2(encoding=3, text="Chapters")]))
         for element_id, chapter in zip(ids, chapters, strict=True):
-            frames = [TIT2(encoding=3, text=chapter.title)]
+            frames: list[Any] = [TIT2(encoding=3, text=chapter.title)]
             if chapter.url:
                 frames.append(WXXX(encoding=3, desc="", url=chapter.url))
             # 0xFFFFFFFF: no byte offsets, the times alone place the chapter.
@@ -97,9 +97,12 @@ def write_tags(mp3_path: Path, tags: Tags, chapters: Sequence[Chapter] = ()) -> 
 def mp3_duration(path: Path) -> float:
     """The real playing time of an MP3 file in seconds."""
     try:
-        return float(MP3(str(path)).info.length)
+        info = MP3(str(path)).info
     except (HeaderNotFoundError, OSError) as exc:
         raise AudioError(f"{path}: not a readable MP3 ({exc})") from None
+    if info is None:
+        raise AudioError(f"{path}: not a readable MP3 (no audio frames)")
+    return float(info.length)
 
 
 @register_encoder

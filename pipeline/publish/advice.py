@@ -66,6 +66,8 @@ def audio_advice(paths: Iterable[Path], warn: Warn) -> None:
             info = MP3(path).info
         except (MutagenError, OSError):
             continue  # the enclosure check reports unreadable files
+        if info is None:
+            continue
         kbps, channels = round(info.bitrate / 1000), int(info.channels)
         if bitrate_advice(kbps, channels):
             low[(kbps, channels)] += 1
