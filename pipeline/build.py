@@ -259,7 +259,7 @@ def _build(show: ShowConfig, started: float, jobs: int | None, progress: Progres
     save_records(show.state_dir, {**records, **published}, podcast_guid=guid)
     save_plan_index(show.state_dir, {key: value for key, value in plan_index.items() if key in published})
     _remove_stale_files(show, episodes)
-    report.problems = check_feed(show.feed_dir, show.base_url)  # last: judges the folder as published
+    report.problems = check_feed(show.feed_dir, show.base_url, show.audio.loudness)  # last: judges the folder as published
     report.seconds = time.monotonic() - started
     return report
 

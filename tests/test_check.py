@@ -402,6 +402,16 @@ def test_audio_below_apples_recommendation_is_a_warning_with_its_fix(good_feed: 
     assert problem.fix.startswith('set [audio] bitrate = "96k"') and "about 14 MB per hour" in problem.fix
 
 
+@pytest.mark.parametrize(("target", "word"), [(-19.0, "quieter"), (-14.0, "louder")])
+def test_a_loudness_target_apple_would_not_choose_is_a_warning_with_its_fix(good_feed: Path, target: float,
+                                                                           word: str) -> None:
+    [problem] = check_feed(good_feed, BASE, target)
+    assert problem.severity == "warning" and problem.where == "papercast.toml"
+    assert f"loudness = {target:g} LUFS is outside the -16 LUFS" in problem.what and word in problem.what
+    assert problem.fix.startswith("set [audio] loudness = -16")
+    assert check_feed(good_feed, BASE, -16.5) == []  # within 1 LU
+
+
 # --- reports ---------------------------------------------------------------------------------
 
 def test_a_problem_says_where_what_and_what_to_do(good_feed: Path) -> None:

@@ -3,7 +3,8 @@
 Each is a warning, never an error (the feed works as it is), and each says how to do better:
 a base URL only this machine or network can reach, chapter and transcript links that are not
 https (the Podcasting 2.0 namespace requires https for them), and audio below what Apple's
-audio requirements recommend.
+audio requirements recommend (bit rate and sample rate, read from the files; the loudness
+target, from the show's settings, since measuring every episode would slow every build).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from .spec import (
     APPLE_SAMPLE_RATES,
     CHANNEL_NAMES,
     FEED_NAME,
+    LOUDNESS_TARGET,
+    LOUDNESS_TOLERANCE,
     PODCAST_NS,
     PRIVATE_HOST_FIX,
     bitrate_advice,
@@ -82,3 +85,12 @@ def audio_advice(paths: Iterable[Path], warn: Warn) -> None:
     for rate, count in sorted(rates.items()):
         warn("feed/episodes", f"{count} episode(s) are sampled at {rate} Hz; Apple asks for 44100 or 48000 Hz",
              "set [audio] sample_rate = 44100 in papercast.toml and rebuild")
+
+
+def loudness_advice(target: float | None, warn: Warn) -> None:
+    """Warn when the show's loudness target is outside Apple's -16 LUFS (within 1 LU)."""
+    if target is not None and abs(target - LOUDNESS_TARGET) > LOUDNESS_TOLERANCE:
+        warn("papercast.toml", f"[audio] loudness = {target:g} LUFS is outside the {LOUDNESS_TARGET:g} LUFS "
+                               f"(within {LOUDNESS_TOLERANCE:g} LU) Apple asks for: episodes will sound "
+                               f"{'quieter' if target < LOUDNESS_TARGET else 'louder'} than other shows",
+             f"set [audio] loudness = {LOUDNESS_TARGET:g} (or remove it: that is the default) and rebuild")

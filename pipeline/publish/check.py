@@ -21,7 +21,7 @@ from lxml import etree
 from mutagen import MutagenError
 from mutagen.mp3 import MP3
 
-from .advice import audio_advice, base_url_advice, https_advice
+from .advice import audio_advice, base_url_advice, https_advice, loudness_advice
 from .sidecars.read import Issue, parse_chapters, parse_json_transcript, parse_srt, parse_vtt
 from .spec import (
     APPLE_SUBCATEGORIES,
@@ -179,14 +179,16 @@ class _Check:
                                          fix))
 
 
-def check_feed(feed_dir: Path, base_url: str | None = None) -> list[Problem]:
+def check_feed(feed_dir: Path, base_url: str | None = None, loudness: float | None = None) -> list[Problem]:
     """Every problem apps would have with `feed_dir/feed.xml` and the files it names.
 
     `base_url` is where feed/ is served (show.base_url); without it the feed's own
     atom:link rel="self" says where, and URLs under it must name files in `feed_dir`.
+    `loudness` is the show's target (LUFS as played), judged against Apple's when given.
     """
     feed_dir = Path(feed_dir).resolve()
     check = _Check(feed_dir, base_url.rstrip("/") + "/" if base_url else None)
+    loudness_advice(loudness, check.warning)
     try:
         data = (feed_dir / FEED_NAME).read_bytes()
     except OSError as exc:
