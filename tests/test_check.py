@@ -402,6 +402,15 @@ def test_audio_below_apples_recommendation_is_a_warning_with_its_fix(good_feed: 
     assert problem.fix.startswith('set [audio] bitrate = "96k"') and "about 14 MB per hour" in problem.fix
 
 
+def test_an_episodes_own_image_is_judged_like_the_cover(good_feed: Path) -> None:
+    Image.new("RGB", (800, 600)).save(good_feed / "episodes" / "art.png")
+    set_attr("item[1]/itunes:image", "href", BASE + "episodes/art.png")(good_feed)
+    problems = check_feed(good_feed, BASE)
+    assert [(p.severity, p.where) for p in problems] == [("error", "episodes/art.png")] * 2  # not square, too small
+    set_attr("item[1]/itunes:image", "href", BASE + "episodes/gone.png")(good_feed)
+    assert any("episodes/gone.png, which does not exist" in p.what for p in check_feed(good_feed, BASE))
+
+
 @pytest.mark.parametrize(("target", "word"), [(-19.0, "quieter"), (-14.0, "louder")])
 def test_a_loudness_target_apple_would_not_choose_is_a_warning_with_its_fix(good_feed: Path, target: float,
                                                                            word: str) -> None:

@@ -331,7 +331,10 @@ def _check_podcast_channel(channel: etree._Element, where: str, check: _Check) -
 
 
 def _check_image(path: Path, check: _Check) -> None:
-    where, fix = check.rel(path), f"set show.cover: {COVER_FIX}, or remove it to use the generated cover"
+    if path in check.validated:  # the show's cover is every item's too: judged once
+        return
+    check.validated.add(path)
+    where, fix = check.rel(path), f"set show.cover (or the episode's image): {COVER_FIX}, or remove it"
     for finding in cover_findings(path)[1]:
         (check.error if finding.severity == "error" else check.warning)(where, finding.text, fix)
 
@@ -375,6 +378,7 @@ def _check_item(item: etree._Element, number: int, check: _Check,
         check.error(where, f"<itunes:explicit> is {explicit!r}; Apple Podcasts accepts only true or false", _REBUILD)
     check.url(_text(item, "link"), where, "<link>", missing="warning")  # the show page: apps play without it
 
+    _check_item_image(item, where, check)
     audio, length = _check_enclosure(item, number, where, check, enclosures)
     declared_text = _text(item, f"{{{ITUNES_NS}}}duration")
     declared = _duration(declared_text) if declared_text else None
@@ -385,6 +389,14 @@ def _check_item(item: etree._Element, number: int, check: _Check,
     elif length is not None and abs(declared - length) > _TOLERANCE:
         check.error(where, f"<itunes:duration> says {declared:g} s but the MP3 plays for {length:.1f} s", _REBUILD)
     _check_episode_files(item, where, audio, length if length is not None else declared, check)
+
+
+def _check_item_image(item: etree._Element, where: str, check: _Check) -> None:
+    """An episode's own itunes:image: the same rules as the show's cover (optional: apps fall back to it)."""
+    image = item.find(f"{{{ITUNES_NS}}}image")
+    path = check.url(image.get("href"), where, "<itunes:image>") if image is not None else None
+    if path is not None:
+        _check_image(path, check)
 
 
 def _check_enclosure(item: etree._Element, number: int, where: str, check: _Check,
