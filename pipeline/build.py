@@ -50,9 +50,9 @@ from .plan import (
 from .publish.check import check_feed
 from .publish.cover import write_cover, write_episode_image
 from .publish.feed import podcast_guid, write_feed
-from .publish.records import FeedEpisode
 from .publish.page import write_page
 from .publish.records import (
+    FeedEpisode,
     load_plan_index,
     load_podcast_guid,
     load_records,

@@ -16,7 +16,7 @@ from .oneoff import OneOff, make_episode, one_off_script
 from .publish.check import check_feed, has_errors, summary
 from .report import Progress, Report
 from .sources.readinglist import add_papers, list_papers, paper_lines
-from .sources.registry import FORMATS
+from .sources.registry import FORMATS, source_problems
 from .speech import auto_cast, engine_names, get_engine
 
 
@@ -108,6 +108,15 @@ _minutes_option = click.option("-m", "--minutes", type=click.FloatRange(1, 180),
                                help="Target length in minutes (said more or less about each paper).")
 _jobs_option = click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
                             help="Worker processes for speech synthesis (default: one per core).")
+_strict_option = click.option("--strict", is_flag=True,
+                              help="Refuse the papers if any entry cannot be read (default: skip it and say so).")
+
+
+def _report_skipped(sources: tuple[Path, ...], strict: bool) -> None:
+    """Say on stderr which entries are skipped; with --strict the first of them stops the command."""
+    if not strict:
+        for problem in source_problems(sources):
+            click.echo(f"skipped: {problem}", err=True)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -153,9 +162,10 @@ def build(show_root: Path, quiet: bool, verbose: bool, jobs: int | None) -> None
 @_format_option
 @_minutes_option
 @_jobs_option
+@_strict_option
 def episode(sources: tuple[Path, ...], output: Path, title: str | None, entries: tuple[str, ...],
-            quiet: bool, format_: str | None, minutes: float | None, jobs: int | None) -> None:
-    """Make one episode from paper files (BibTeX or YAML).
+            quiet: bool, format_: str | None, minutes: float | None, jobs: int | None, strict: bool) -> None:
+    """Make one episode from paper files (any format `papercast add` reads).
 
     Hosts and voices come from papercast.toml when run inside a show folder.
 
@@ -163,8 +173,9 @@ def episode(sources: tuple[Path, ...], output: Path, title: str | None, entries:
     Example:
         papercast episode papers.bib -e tang2020dysbiosis -o tang.mp3
     """
+    _report_skipped(sources, strict)
     progress = _progress(quiet, verbose=False)
-    request = OneOff(sources, title, entries or None, format_, minutes)
+    request = OneOff(sources, title, entries or None, format_, minutes, strict=strict)
     report = make_episode(request, output, jobs=jobs, progress=progress)
     _finish(report, progress, quiet=True)
     if not quiet:
@@ -178,15 +189,17 @@ def episode(sources: tuple[Path, ...], output: Path, title: str | None, entries:
 @click.option("--spoken", is_flag=True, help="Print what the engine says (numbers as words, ...).")
 @_format_option
 @_minutes_option
+@_strict_option
 def script(sources: tuple[Path, ...], title: str | None, entries: tuple[str, ...], spoken: bool,
-           format_: str | None, minutes: float | None) -> None:
+           format_: str | None, minutes: float | None, strict: bool) -> None:
     """Print the dialogue an episode of these papers would have.
 
     \b
     Example:
         papercast script papers/migraine-gut.bib -e he2023causal
     """
-    dialogue = one_off_script(OneOff(sources, title, entries or None, format_, minutes))
+    _report_skipped(sources, strict)
+    dialogue = one_off_script(OneOff(sources, title, entries or None, format_, minutes, strict=strict))
     for turn in dialogue.turns:
         click.echo(f"{dialogue.host_names[turn.host]}: {turn.spoken if spoken else turn.text}")
 
@@ -194,7 +207,8 @@ def script(sources: tuple[Path, ...], title: str | None, entries: tuple[str, ...
 @cli.command()
 @click.option("--show", "show_root", type=click.Path(file_okay=False, path_type=Path), default=".",
               show_default=True, help="The show folder; its feed/ is checked.")
-@click.option("--base-url", help="Where feed/ is served (default: base_url in papercast.toml, else the feed's self link).")
+@click.option("--base-url",
+              help="Where feed/ is served (default: base_url in papercast.toml, else the feed's self link).")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only, no warnings.")
 def check(show_root: Path, base_url: str | None, quiet: bool) -> None:
     """Check the built feed and its files against what podcast apps require.
@@ -230,18 +244,22 @@ def add(files: tuple[Path, ...], show_root: Path, format_: str | None, strict: b
     """Add the papers in FILEs to the show's reading list, papers/reading-list.yaml.
 
     A FILE may be BibTeX, RIS or CSL-JSON (as Zotero, EndNote, Mendeley or Crossref export
-    them), papercast's YAML, or plain text listing papers (a forum post, an email, a note).
+    them), PubMed/MEDLINE (.nbib), EndNote XML, papercast's YAML, or plain text listing papers
+    (a forum thread copied from a web page, an email, a Markdown note); for plain text, what was
+    found for each paper is listed so you can check it. A file of no known shape is refused.
     A paper already on the list (same DOI, or same title and year) is merged: the copy there
-    keeps its fields and gains those it lacks. Entries that cannot be read are reported and
-    skipped, and the exit status is 1. The next `papercast build` puts new papers in episodes.
+    keeps its fields and gains those it lacks. Entries that cannot be read are reported (on
+    stderr) and skipped, and the exit status is 1. The next `papercast build` puts new papers
+    in episodes.
 
     \b
     Example:
         papercast add ~/Downloads/zotero-export.ris forum-post.txt
     """
     report = add_papers(show_root, list(files), format=format_, strict=strict)
+    errors = {str(outcome) for outcome in report.errors}
     for line in report.lines():
-        click.echo(line)
+        click.echo(line, err=line in errors)  # errors on stderr, so a script can keep the rest
     click.echo(report.summary())
     sys.exit(report.exit_code)
 
@@ -287,13 +305,15 @@ def voices(only: str | None) -> None:
         click.echo(f"{name}: default voices {first!r} and {second!r}")
         for voice in engine.voices():
             detail = ", ".join(x for x in (voice.language, voice.gender) if x)
-            click.echo(f'  engine = "{name}"  voice = "{voice.id}"  # {voice.name}' + (f" ({detail})" if detail else ""))
+            line = f'  engine = "{name}"  voice = "{voice.id}"  # {voice.name}'
+            click.echo(line + (f" ({detail})" if detail else ""))
 
 
 @cli.command()
 @click.option("--show", "show_root", type=click.Path(file_okay=False, path_type=Path), default=".",
               show_default=True, help="The show folder; its feed/ is served.")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 for the whole network).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0 for the whole network).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
 @click.option("-q", "--quiet", is_flag=True, help="Do not log requests.")
 def serve(show_root: Path, host: str, port: int, quiet: bool) -> None:

@@ -73,7 +73,7 @@ class PapersSettings:
     max_per_episode: int = 5
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ShowConfig:
     """A show: its metadata, its hosts and the folders it reads from and writes to."""
 
@@ -83,14 +83,14 @@ class ShowConfig:
     author: str
     owner_name: str
     owner_email: str
-    language: str
-    category: str
-    subcategory: str
-    explicit: bool
     base_url: str
-    cover: Path | None
     hosts: tuple[Host, Host]
-    audio: AudioSettings
+    language: str = "en"
+    category: str = "Science"
+    subcategory: str = ""
+    explicit: bool = False
+    cover: Path | None = None
+    audio: AudioSettings = AudioSettings()
     papers: PapersSettings = PapersSettings()
     copyright: str = ""  # the channel's <copyright>, e.g. "© 2026 Jane Doe"
     license: str = ""  # podcast:license: an SPDX identifier such as CC-BY-4.0, or a name with license_url
@@ -198,107 +198,6 @@ class _Fields:
             self.problems.append(f"unknown setting {self._name(key)}")
 
 
-def _rights(f: _Fields, problems: list[str]) -> dict[str, str]:
-    """[show] copyright, license and license_url (podcast:license needs the URL unless it is an SPDX id)."""
-    rights = {key: f.text(key, "") for key in ("copyright", "license", "license_url")}
-    if rights["license_url"]:
-        wrong = url_problem(rights["license_url"])
-        if wrong:
-            problems.append(f"show.license_url {rights['license_url']!r} {wrong}")
-        if not rights["license"]:
-            problems.append("show.license_url needs show.license: the licence's name or SPDX identifier")
-    if len(rights["license"]) > 128:
-        problems.append("show.license must be at most 128 characters (an SPDX identifier such as CC-BY-4.0)")
-    return rights
-
-
-def _audio_settings(table: object, problems: list[str]) -> AudioSettings:
-    """[audio]: channels, bit rate (by default the one Apple recommends for them), loudness and pauses."""
-    af = _Fields(table if isinstance(table, dict) else {}, "audio", problems)
-    channels = af.integer("channels", 1, 1, 2)
-    if channels not in CHANNEL_NAMES:
-        channels = 1
-    bitrate = af.text("bitrate", default_bitrate(channels))
-    allowed = [f"{kbps}k" for kbps in MP3_BITRATES]
-    if bitrate not in allowed:
-        problems.append(f"audio.bitrate must be one of {', '.join(allowed)} (LAME's constant bit rates)")
-    loudness = af.table.get("loudness", LOUDNESS_TARGET)
-    low, high = LOUDNESS_RANGE
-    if isinstance(loudness, bool) or not isinstance(loudness, (int, float)) or not low <= loudness <= high:
-        problems.append(f"audio.loudness must be a number of LUFS between {low:g} and {high:g} "
-                        f"(Apple asks for {LOUDNESS_TARGET:g})")
-        loudness = LOUDNESS_TARGET
-    sample_rate = af.integer("sample_rate", 44100, 8000, 48000)
-    if sample_rate not in APPLE_SAMPLE_RATES:
-        problems.append(f"audio.sample_rate must be one of {', '.join(map(str, APPLE_SAMPLE_RATES))} (what Apple "
-                        "accepts for MP3)")
-    af.unknown({"channels", "bitrate", "loudness", "sample_rate", "turn_pause_ms", "section_pause_ms"})
-    return AudioSettings(
-        channels=channels, bitrate=bitrate, loudness=float(loudness), sample_rate=sample_rate,
-        turn_pause_ms=af.integer("turn_pause_ms", 350, 0, 3000),
-        section_pause_ms=af.integer("section_pause_ms", 800, 0, 5000),
-    )
-
-
-def _host(index: int, entry: dict[str, Any], root: Path, problems: list[str]) -> Host:
-    """One [[hosts]] table."""
-    hf = _Fields(entry, f"hosts[{index}]", problems)
-    engine, voice = hf.text("engine", AUTO_ENGINE), hf.text("voice", "")
-    if engine == AUTO_ENGINE and voice:
-        problems.append(f'hosts[{index}].voice needs its engine named: with engine = "auto" '
-                        "papercast chooses the voice (see `papercast voices`)")
-    if voice.endswith(".onnx") and not Path(voice).is_absolute():
-        voice = str((root / voice).resolve())  # a local model, relative to the show folder
-    pitch = entry.get("pitch", 0.0)
-    if isinstance(pitch, bool) or not isinstance(pitch, (int, float)) or not -12 <= pitch <= 12:
-        problems.append(f"hosts[{index}].pitch must be a number of semitones between -12 and 12")
-        pitch = 0.0
-    links = {key: hf.text(key, "") for key in ("href", "img")}
-    for key, link in links.items():
-        wrong = url_problem(link) if link else None
-        if wrong:
-            problems.append(f"hosts[{index}].{key} {link!r} {wrong}")
-    hf.unknown({"name", "engine", "voice", "rate", "pitch", "href", "img"})
-    return Host(name=hf.text("name"), engine=engine, voice=voice,
-                rate=hf.integer("rate", 170, 80, 400), pitch=float(pitch), **links)
-
-
-def _hosts(hosts_data: object, root: Path, problems: list[str]) -> list[Host]:
-    """The two [[hosts]]."""
-    if not isinstance(hosts_data, list) or len(hosts_data) != 2:
-        problems.append("exactly two [[hosts]] are required")
-        hosts_data = hosts_data if isinstance(hosts_data, list) else []
-    hosts: list[Host] = []
-    for index, entry in enumerate(hosts_data[:2], start=1):
-        if not isinstance(entry, dict):
-            problems.append(f"hosts[{index}] must be a table")
-            continue
-        hosts.append(_host(index, entry, root, problems))
-    if len(hosts) == 2 and hosts[0].name.casefold() == hosts[1].name.casefold():
-        problems.append("the two hosts need different names")
-    return hosts
-
-
-def _papers_settings(papers_data: object, root: Path, problems: list[str]) -> PapersSettings:
-    """[papers]: the reading list and how many papers a new episode takes."""
-    table = papers_data if isinstance(papers_data, dict) else {}
-    pf = _Fields(table, "papers", problems)
-    listed = table.get("reading_list")
-    reading_list: tuple[Path, ...] | None = None
-    if listed is None:
-        pass  # every paper file in papers/: which files those are is the sources stage's knowledge
-    elif isinstance(listed, list) and all(isinstance(x, str) for x in listed):
-        reading_list = tuple((root / x).resolve() for x in listed)
-        for name, path in zip(listed, reading_list, strict=True):
-            if not path.is_file():
-                problems.append(f"papers.reading_list: {name!r} does not exist")
-    else:
-        problems.append("papers.reading_list must be a list of paper files")
-        reading_list = ()
-    pf.unknown({"reading_list", "max_per_episode"})
-    return PapersSettings(reading_list=reading_list, max_per_episode=pf.integer("max_per_episode", 5, 1, 50))
-
-
 def load_show(root: str | Path = ".") -> ShowConfig:
     """Read and validate `papercast.toml` in `root`, reporting every problem at once."""
     root = Path(root).resolve()
@@ -308,62 +207,167 @@ def load_show(root: str | Path = ".") -> ShowConfig:
     known_tables = {"show", "hosts", "audio", "papers"}
     for key in sorted(set(data) - known_tables):
         problems.append(f"unknown table or setting {key}")
-
     show = data.get("show", {})
     if not isinstance(show, dict):
         raise ConfigError(str(path), ["[show] must be a table"])
-    f = _Fields(show, "show", problems)
-    title = f.text("title")
-    description = f.text("description")
-    author = f.text("author")
-    owner_name = f.text("owner_name", author)
-    owner_email = f.text("owner_email")
-    if owner_email and not EMAIL.match(owner_email):
-        problems.append(f"show.owner_email {owner_email!r} is not an e-mail address")
-    language = f.text("language", "en")
-    if not LANGUAGE.match(language):
-        problems.append(f"show.language {language!r} is not a language code such as en or en-GB")
-    category = f.text("category", "Science")
-    subcategory = f.text("subcategory", "")
-    category_wrong = category_problem(category, subcategory)
-    if category_wrong:
-        problems.append(f"show.{category_wrong}")
-    explicit = f.boolean("explicit", False)
-    base_url = f.text("base_url")
-    if base_url:
-        url_wrong = url_problem(base_url)
-        if url_wrong:
-            problems.append(f"show.base_url {base_url!r} {url_wrong}")
-        base_url = base_url.rstrip("/") + "/"
-    cover_name = f.text("cover", "")
-    cover = (root / cover_name) if cover_name else None
-    if cover is not None and not cover.is_file():
-        problems.append(f"show.cover {cover_name!r} does not exist")
-    elif cover is not None:
-        problems.extend(f"show.cover {cover_name!r} {finding.text} ({COVER_FIX}, or remove show.cover "
-                        "to use the generated cover)"
-                        for finding in cover_findings(cover)[1] if finding.severity == "error")
-    rights = _rights(f, problems)
-    simple_chapters = f.boolean("simple_chapters", True)
-    f.unknown({"title", "description", "author", "owner_name", "owner_email", "language", "category", "subcategory",
-               "explicit", "base_url", "cover", "copyright", "license", "license_url", "simple_chapters"})
-
-    hosts = _hosts(data.get("hosts", []), root, problems)
-    audio = _audio_settings(data.get("audio", {}), problems)
-
-    papers = _papers_settings(data.get("papers", {}), root, problems)
-
+    metadata = _show_table(root, _Fields(show, "show", problems))
+    hosts = _hosts(root, data.get("hosts", []), problems)
+    audio = _audio(_Fields(_table(data, "audio"), "audio", problems))
+    papers = _papers(root, _Fields(_table(data, "papers"), "papers", problems))
     if problems:
         raise ConfigError(str(path), problems)
-    return ShowConfig(
-        root=root, title=title, description=description, author=author,
-        owner_name=owner_name, owner_email=owner_email, language=language,
-        category=category, subcategory=subcategory, explicit=explicit,
-        base_url=base_url, cover=cover, hosts=(hosts[0], hosts[1]), audio=audio, papers=papers, **rights,
-        simple_chapters=simple_chapters,
+    return ShowConfig(root=root, hosts=(hosts[0], hosts[1]), audio=audio, papers=papers, **metadata)
+
+
+_SHOW = ShowConfig(root=Path("."), title="", description="", author="", owner_name="", owner_email="",
+                   base_url="", hosts=(Host(""), Host("")))  # the defaults, read from the dataclasses
+_HOST = Host("")
+_AUDIO = AudioSettings()
+_PAPERS = PapersSettings()
+
+
+def _table(data: dict[str, Any], name: str) -> dict[str, Any]:
+    value = data.get(name, {})
+    return value if isinstance(value, dict) else {}
+
+
+def _show_table(root: Path, f: _Fields) -> dict[str, Any]:
+    """The [show] table's settings, checked against what podcast directories accept."""
+    values: dict[str, Any] = {name: f.text(name) for name in ("title", "description", "author", "owner_email")}
+    values["owner_name"] = f.text("owner_name", values["author"])
+    values["language"] = f.text("language", _SHOW.language)
+    values["category"] = f.text("category", _SHOW.category)
+    values["subcategory"] = f.text("subcategory", _SHOW.subcategory)
+    values["explicit"] = f.boolean("explicit", _SHOW.explicit)
+    values["base_url"] = f.text("base_url")
+    if values["owner_email"] and not EMAIL.match(values["owner_email"]):
+        f.problems.append(f"show.owner_email {values['owner_email']!r} is not an e-mail address")
+    if not LANGUAGE.match(values["language"]):
+        f.problems.append(f"show.language {values['language']!r} is not a language code such as en or en-GB")
+    category_wrong = category_problem(values["category"], values["subcategory"])
+    if category_wrong:
+        f.problems.append(f"show.{category_wrong}")
+    if values["base_url"]:
+        url_wrong = url_problem(values["base_url"])
+        if url_wrong:
+            f.problems.append(f"show.base_url {values['base_url']!r} {url_wrong}")
+        values["base_url"] = values["base_url"].rstrip("/") + "/"
+    values["cover"] = _cover(root, f.text("cover", ""), f.problems)
+    values.update(_rights(f))
+    values["simple_chapters"] = f.boolean("simple_chapters", _SHOW.simple_chapters)
+    f.unknown({"title", "description", "author", "owner_name", "owner_email", "language", "category", "subcategory",
+               "explicit", "base_url", "cover", "copyright", "license", "license_url", "simple_chapters"})
+    return values
+
+
+def _rights(f: _Fields) -> dict[str, str]:
+    """[show] copyright, license and license_url (podcast:license needs the URL unless it is an SPDX id)."""
+    rights = {key: f.text(key, "") for key in ("copyright", "license", "license_url")}
+    if rights["license_url"]:
+        wrong = url_problem(rights["license_url"])
+        if wrong:
+            f.problems.append(f"show.license_url {rights['license_url']!r} {wrong}")
+        if not rights["license"]:
+            f.problems.append("show.license_url needs show.license: the licence's name or SPDX identifier")
+    if len(rights["license"]) > 128:
+        f.problems.append("show.license must be at most 128 characters (an SPDX identifier such as CC-BY-4.0)")
+    return rights
+
+
+def _cover(root: Path, name: str, problems: list[str]) -> Path | None:
+    """The show's own cover art, checked now so a bad image stops the build before any synthesis."""
+    if not name:
+        return None
+    cover = root / name
+    if not cover.is_file():
+        problems.append(f"show.cover {name!r} does not exist")
+    else:
+        problems.extend(f"show.cover {name!r} {finding.text} ({COVER_FIX}, or remove show.cover "
+                        "to use the generated cover)"
+                        for finding in cover_findings(cover)[1] if finding.severity == "error")
+    return cover
+
+
+def _hosts(root: Path, hosts_data: Any, problems: list[str]) -> list[Host]:
+    """The two [[hosts]]: names, engines, voices, pace and pitch."""
+    hosts: list[Host] = []
+    if not isinstance(hosts_data, list) or len(hosts_data) != 2:
+        problems.append("exactly two [[hosts]] are required")
+        hosts_data = hosts_data if isinstance(hosts_data, list) else []
+    for index, entry in enumerate(hosts_data[:2], start=1):
+        if not isinstance(entry, dict):
+            problems.append(f"hosts[{index}] must be a table")
+            continue
+        hf = _Fields(entry, f"hosts[{index}]", problems)
+        engine, voice = hf.text("engine", _HOST.engine), hf.text("voice", _HOST.voice)
+        if engine == AUTO_ENGINE and voice:
+            problems.append(f'hosts[{index}].voice needs its engine named: with engine = "auto" '
+                            "papercast chooses the voice (see `papercast voices`)")
+        if voice.endswith(".onnx") and not Path(voice).is_absolute():
+            voice = str((root / voice).resolve())  # a local model, relative to the show folder
+        pitch = entry.get("pitch", _HOST.pitch)
+        if isinstance(pitch, bool) or not isinstance(pitch, (int, float)) or not -12 <= pitch <= 12:
+            problems.append(f"hosts[{index}].pitch must be a number of semitones between -12 and 12")
+            pitch = _HOST.pitch
+        hosts.append(Host(name=hf.text("name"), engine=engine, voice=voice,
+                          rate=hf.integer("rate", _HOST.rate, 80, 400), pitch=float(pitch), **_links(hf)))
+        hf.unknown({"name", "engine", "voice", "rate", "pitch", "href", "img"})
+    if len(hosts) == 2 and hosts[0].name.casefold() == hosts[1].name.casefold():
+        problems.append("the two hosts need different names")
+    return hosts
+
+
+def _links(hf: _Fields) -> dict[str, str]:
+    """A host's href and img (podcast:person), absolute URLs when given."""
+    links = {key: hf.text(key, "") for key in ("href", "img")}
+    for key, link in links.items():
+        wrong = url_problem(link) if link else None
+        if wrong:
+            hf.problems.append(f"{hf.where}.{key} {link!r} {wrong}")
+    return links
+
+
+def _audio(af: _Fields) -> AudioSettings:
+    """The [audio] table: channels, bit rate (by default the one Apple recommends for them), loudness, pauses."""
+    channels = af.integer("channels", _AUDIO.channels, 1, 2)
+    channels = channels if channels in CHANNEL_NAMES else _AUDIO.channels
+    bitrate = af.text("bitrate", default_bitrate(channels))
+    allowed = [f"{kbps}k" for kbps in MP3_BITRATES]
+    if bitrate not in allowed:
+        af.problems.append(f"audio.bitrate must be one of {', '.join(allowed)} (LAME's constant bit rates)")
+    loudness = af.table.get("loudness", _AUDIO.loudness)
+    low, high = LOUDNESS_RANGE
+    if isinstance(loudness, bool) or not isinstance(loudness, (int, float)) or not low <= loudness <= high:
+        af.problems.append(f"audio.loudness must be a number of LUFS between {low:g} and {high:g} "
+                           f"(Apple asks for {LOUDNESS_TARGET:g})")
+        loudness = _AUDIO.loudness
+    sample_rate = af.integer("sample_rate", _AUDIO.sample_rate, 8000, 48000)
+    if sample_rate not in APPLE_SAMPLE_RATES:
+        af.problems.append(f"audio.sample_rate must be one of {', '.join(map(str, APPLE_SAMPLE_RATES))} (what "
+                           "Apple accepts for MP3)")
+    af.unknown({"channels", "bitrate", "loudness", "sample_rate", "turn_pause_ms", "section_pause_ms"})
+    return AudioSettings(
+        channels=channels, bitrate=bitrate, loudness=float(loudness), sample_rate=sample_rate,
+        turn_pause_ms=af.integer("turn_pause_ms", _AUDIO.turn_pause_ms, 0, 3000),
+        section_pause_ms=af.integer("section_pause_ms", _AUDIO.section_pause_ms, 0, 5000),
     )
 
 
+def _papers(root: Path, pf: _Fields) -> PapersSettings:
+    """The [papers] table: which paper files are the reading list, and how new episodes are grouped."""
+    listed = pf.table.get("reading_list")
+    reading_list: tuple[Path, ...] | None = None  # every paper file in papers/ (the sources stage knows which)
+    if isinstance(listed, list) and all(isinstance(x, str) for x in listed):
+        reading_list = tuple((root / x).resolve() for x in listed)
+        for name, path in zip(listed, reading_list, strict=True):
+            if not path.is_file():
+                pf.problems.append(f"papers.reading_list: {name!r} does not exist")
+    elif listed is not None:
+        pf.problems.append("papers.reading_list must be a list of paper files")
+        reading_list = ()
+    pf.unknown({"reading_list", "max_per_episode"})
+    return PapersSettings(reading_list=reading_list,
+                          max_per_episode=pf.integer("max_per_episode", _PAPERS.max_per_episode, 1, 50))
 
 
 def load_episode(path: Path, show_root: Path) -> EpisodeDef:
@@ -373,7 +377,7 @@ def load_episode(path: Path, show_root: Path) -> EpisodeDef:
     f = _Fields(data, "", problems)
     title = f.text("title")
     description = f.text("description", "")
-    sources = _paper_files(data.get("papers"), show_root, problems)
+    sources = _episode_sources(data.get("papers"), show_root, problems)
     raw_entries = data.get("entries")
     entries: tuple[str, ...] | None = None
     if raw_entries is not None:
@@ -410,22 +414,6 @@ def load_episode(path: Path, show_root: Path) -> EpisodeDef:
                       number=number, season=season, image=image)
 
 
-def _paper_files(raw_sources: object, show_root: Path, problems: list[str]) -> list[Path]:
-    """An episode's `papers`: one file name or a list of them, relative to the show folder."""
-    if isinstance(raw_sources, str):
-        raw_sources = [raw_sources]
-    if not isinstance(raw_sources, list) or not raw_sources or not all(isinstance(s, str) for s in raw_sources):
-        problems.append("papers must name one or more paper files (BibTeX or YAML)")
-        return []
-    sources = []
-    for name in raw_sources:
-        source = (show_root / name).resolve()
-        if not source.is_file():
-            problems.append(f"paper file {name!r} does not exist")
-        sources.append(source)
-    return sources
-
-
 def _optional_count(data: dict[str, Any], key: str, problems: list[str]) -> int | None:
     """An optional episode or season number: a whole number from 1."""
     value = data.get(key)
@@ -450,6 +438,22 @@ def _episode_image(name: str, show_root: Path, problems: list[str]) -> Path | No
     return None if wrong else image
 
 
+def _episode_sources(raw: Any, show_root: Path, problems: list[str]) -> list[Path]:
+    """The paper files an episode names (one name or a list), relative to the show folder."""
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list) or not raw or not all(isinstance(name, str) for name in raw):
+        problems.append("papers must name one or more paper files (BibTeX or YAML)")
+        return []
+    sources = []
+    for name in raw:
+        source = (show_root / name).resolve()
+        if not source.is_file():
+            problems.append(f"paper file {name!r} does not exist")
+        sources.append(source)
+    return sources
+
+
 def episode_paths(show: ShowConfig) -> list[Path]:
     """The show's episode definitions, in file-name order."""
     return sorted(show.episodes_dir.glob("*.toml"))
@@ -463,7 +467,5 @@ def show_settings(root: str | Path = ".") -> ShowConfig:
     return ShowConfig(
         root=root, title="papercast", description="Research papers, talked through.",
         author="papercast", owner_name="papercast", owner_email="papercast@example.invalid",
-        language="en", category="Science", subcategory="", explicit=False,
-        base_url="http://127.0.0.1:8000/", cover=None,
-        hosts=(Host(name="Alex"), Host(name="Sam")), audio=AudioSettings(),
+        base_url="http://127.0.0.1:8000/", hosts=(Host(name="Alex"), Host(name="Sam")),
     )

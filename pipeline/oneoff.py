@@ -38,15 +38,16 @@ class OneOff:
     entries: tuple[str, ...] | None = None
     format: str | None = None
     minutes: float | None = None
+    strict: bool = True  # False: entries that cannot be read are skipped (`papercast script` and `episode`)
 
 
 def _one_off_plan(request: OneOff, show: ShowConfig, hosts: tuple[Host, Host], cache: TurnCache) -> EpisodePlan:
     sources = tuple(Path(s).resolve() for s in request.sources)
-    papers = load_papers(sources, request.entries)
+    papers = load_papers(sources, request.entries, strict=request.strict)
     title = request.title or (papers[0].title if len(papers) == 1 else f"{len(papers)} papers")
     definition = EpisodeDef(id="episode", path=sources[0], title=title, description="", sources=sources,
                             entries=request.entries, date=None, format=request.format, minutes=request.minutes)
-    return plan_episode(show, definition, hosts, None, None, pronunciation_table(show), cache)
+    return plan_episode(show, definition, hosts, None, None, pronunciation_table(show), cache, papers=papers)
 
 
 @contextmanager

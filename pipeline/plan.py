@@ -1,4 +1,7 @@
-"""Planning: what each episode will be (papers, script, turns, file names) and the fingerprints that say when to plan again."""
+"""Planning: what each episode will be (papers, script, turns, file names).
+
+Also the fingerprints that say when an episode must be planned again, and new episodes for new papers.
+"""
 
 from __future__ import annotations
 
@@ -42,6 +45,7 @@ from .script import (
     template_environment,
 )
 from .script.spoken import SpokenForm
+from .script.writer import DEFAULT_WPM
 from .sources.registry import load_papers, read_papers, reading_list
 from .speech.cache import TurnCache, turn_key, voice_version
 from .speech.casting import words_per_minute
@@ -79,7 +83,7 @@ def show_templates(show: ShowConfig) -> jinja2.Environment:
 
 
 def episode_draft(show: ShowConfig, definition: EpisodeDef, papers: Sequence[Paper],
-                  pronunciations: dict[str, Pronunciation], wpm: tuple[float, float] = (160, 160),
+                  pronunciations: dict[str, Pronunciation], wpm: tuple[float, float] = DEFAULT_WPM,
                   env: jinja2.Environment | None = None) -> Draft:
     """The dialogue for one episode of the show, in its format and, if it has one, to its length."""
     info = EpisodeInfo(id=definition.id, title=definition.title, description=definition.description)
@@ -100,9 +104,10 @@ def now() -> dt.datetime:
 
 def plan_episode(show: ShowConfig, definition: EpisodeDef, hosts: tuple[Host, Host], cover: Path | None,
                  previous: FeedEpisode | None, pronunciations: dict[str, Pronunciation],
-                 cache: TurnCache | None = None, env: jinja2.Environment | None = None) -> EpisodePlan:
-    """Read an episode's papers and write its script; name its file by a hash of its content."""
-    papers = load_papers(definition.sources, definition.entries)
+                 cache: TurnCache | None = None, env: jinja2.Environment | None = None,
+                 papers: list[Paper] | None = None) -> EpisodePlan:
+    """Read an episode's papers (unless given) and write its script; name its file by a hash of its content."""
+    papers = load_papers(definition.sources, definition.entries) if papers is None else papers
     # Pace is measured only when a length is asked for, so ordinary rebuilds stay cheap.
     wpm = words_per_minute(hosts, cache) if definition.minutes and cache else (160.0, 160.0)
     draft = episode_draft(show, definition, papers, pronunciations, wpm, env)
@@ -159,7 +164,10 @@ def _code_digest() -> str:
 
 
 def show_inputs(show: ShowConfig, hosts: tuple[Host, Host], cover: Path | None) -> str:
-    """A hash of what every episode's plan is made from: code, show settings, voices, templates, pronunciations, cover."""
+    """A hash of what every episode's plan is made from.
+
+    That is papercast's code, the show's settings, voices, templates, pronunciations and cover.
+    """
     files = [show.root / CONFIG_NAME, *(show.root / name for name in PRONUNCIATION_FILES)]
     if show.templates_dir.is_dir():
         files += [path for path in show.templates_dir.rglob("*") if path.is_file()]

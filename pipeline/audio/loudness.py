@@ -171,7 +171,9 @@ def _turned_down(tries: Sequence[tuple[Loudness, _Plan]], target: float) -> _Pla
 
 def encode_normalised(wav_path: Path, out_path: Path, settings: AudioSettings, tags: Tags,
                       chapters: Sequence[Chapter], encoder: Encoder) -> Loudness:
-    """Normalise a WAV to the show's loudness as played, encode it to `out_path` (atomically), measure it.
+    """Normalise a WAV to the show's loudness as played, encode it with `encoder` to `out_path`, measure it.
+
+    The file appears at `out_path` only when complete (written beside it, then renamed).
 
     The WAV's loudness and sample peak are measured, then it is encoded once with the gain that
     brings it to the target, through a peak limiter when that gain would lift its peaks near

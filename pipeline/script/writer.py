@@ -39,6 +39,7 @@ from typing import Any
 import jinja2
 import jinja2.bccache
 
+from ..config import AudioSettings
 from ..errors import PapercastError, TemplateError
 from ..model import Paper, Script, Section, Turn
 from . import views as v
@@ -56,8 +57,10 @@ MAX_DETAIL = 8
 DEFAULT_LEVEL = 4  # detail and extent when no length is asked for ...
 DEFAULT_DETAIL = {"brief": 0}  # ... unless the format has its own
 DEFAULT_MINUTES = {"brief": 2.5}  # formats with a length of their own
-TURN_PAUSE_S = 0.35
-SECTION_PAUSE_S = 0.8
+# The show's pauses and a pace for estimates when no voice was measured; settings say otherwise.
+TURN_PAUSE_S = AudioSettings().turn_pause_ms / 1000
+SECTION_PAUSE_S = AudioSettings().section_pause_ms / 1000
+DEFAULT_WPM = (160.0, 160.0)
 LENGTH_TOLERANCE = 0.15
 
 
@@ -233,7 +236,7 @@ def _to_script(title: str, host_names: tuple[str, str], turns: list[tuple[int, s
     return Script(title=title, host_names=host_names, turns=tuple(said), sections=tuple(sections))
 
 
-def estimate_seconds(script: Script, words_per_minute: tuple[float, float] = (160, 160),
+def estimate_seconds(script: Script, words_per_minute: tuple[float, float] = DEFAULT_WPM,
                      turn_pause: float = TURN_PAUSE_S, section_pause: float = SECTION_PAUSE_S) -> float:
     """Spoken length: each turn's spoken words at its host's rate, plus a pause per turn and per section."""
     speaking = sum(len(t.spoken.split()) * 60.0 / words_per_minute[t.host] for t in script.turns)
@@ -263,7 +266,7 @@ def draft_script(
     *,
     format: str = DEFAULT_FORMAT,
     minutes: float | None = None,
-    words_per_minute: tuple[float, float] = (160, 160),
+    words_per_minute: tuple[float, float] = DEFAULT_WPM,
     pauses: tuple[float, float] = (TURN_PAUSE_S, SECTION_PAUSE_S),
 ) -> Draft:
     """Write the episode's script and say how it was made (levels, length estimate, marked text)."""
@@ -359,7 +362,7 @@ def write_script(
     *,
     format: str = DEFAULT_FORMAT,
     minutes: float | None = None,
-    words_per_minute: tuple[float, float] = (160, 160),
+    words_per_minute: tuple[float, float] = DEFAULT_WPM,
     pauses: tuple[float, float] = (TURN_PAUSE_S, SECTION_PAUSE_S),
 ) -> Script:
     """The episode's dialogue: cold open and intro, one segment per paper, synthesis, outro."""
