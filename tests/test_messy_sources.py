@@ -209,3 +209,36 @@ def test_names_that_look_like_chatter_stay() -> None:
     cleaned = strip_chatter("A title\nBy: Sun Y, Wed K, Liu S\nPublished 2020\nPosted Sun at 08:38 AM\nQuote")
     assert cleaned.lines[:3] == ("A title", "By: Sun Y, Wed K, Liu S", "Published 2020")
     assert [line for _, line in cleaned.dropped] == ["Posted Sun at 08:38 AM", "Quote"]
+
+
+def test_papers_without_doi_or_key_finding_run_together(tmp_path: Path) -> None:
+    path = tmp_path / "two.txt"
+    path.write_text(
+        "A review on gut microbiota and migraine severity: a complex relationship Noha M. Gamil, Rana M. Ghorab, "
+        "Riham A. El-Shiekh Springer Nature Inflammopharmacology Published: 27 November 2025 The gut-brain axis plays "
+        "a vital role in migraine pathophysiology. Studies highlight reciprocal interactions. Gut microbiota, "
+        "probiotics, and migraine: a clinical review and meta-analysis Olga Grodzka, Izabela Domitrz, Anna Nowak "
+        "Wiley Cephalalgia Published: 12 September 2025 Meta-analysis of RCTs confirms probiotics lower frequency.\n")
+    first, second = read_source(path).papers
+    assert (first.title, first.journal, (first.year, first.month, first.day)) == (
+        "A review on gut microbiota and migraine severity: a complex relationship", "Inflammopharmacology",
+        (2025, 11, 27))
+    assert first.finding == ("The gut-brain axis plays a vital role in migraine pathophysiology. "
+                             "Studies highlight reciprocal interactions.")
+    assert [a.family for a in first.authors] == ["Gamil", "Ghorab", "El-Shiekh"]
+    assert (second.title, second.journal) == ("Gut microbiota, probiotics, and migraine: a clinical review and "
+                                              "meta-analysis", "Cephalalgia")
+    assert [a.family for a in second.authors] == ["Grodzka", "Domitrz", "Nowak"]
+    assert second.finding == "Meta-analysis of RCTs confirms probiotics lower frequency."
+
+
+@pytest.mark.parametrize(("name", "text", "looks"), [
+    ("page.txt", "<!DOCTYPE html><html><body>Title Published 2020 doi:10.1234/abc</body></html>", "an HTML page"),
+    ("article.xml", '<?xml version="1.0"?><article><doi>10.1234/abc</doi></article>', "XML, but not an EndNote"),
+    ("plates.tsv", "well\tod\ttemp\nA1\t0.4\t37\nA2\t0.5\t37\n", "a tab-separated table"),
+])
+def test_markup_and_tables_are_refused_not_read(tmp_path: Path, name: str, text: str, looks: str) -> None:
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(SourceError, match=f"not a reading list papercast can read: it looks like {looks}"):
+        read_source(path)

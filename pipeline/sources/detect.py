@@ -43,8 +43,8 @@ def looks_like(text: str) -> str:
 
 
 def refuse_table(text: str) -> str:
-    """Why `text` is refused before any reader tries it (a table or a web page), else ""."""
+    """Why `text` is refused before any reader tries it (a table, a web page, other XML), else ""."""
     lines = [line for line in text.splitlines() if line.strip()]
-    if _HTML.match(text) or _table(lines):
+    if _XML.match(text) or _table(lines):  # markup (HTML, XML of another kind) or a spreadsheet
         return looks_like(text)
     return ""

@@ -115,6 +115,13 @@ def _family(text: str) -> bool:
         _family_word(w) or w.lower() in PARTICLES for w in words)
 
 
+def _titled_group(name: str) -> bool:
+    """A group's name is written in title case ("International Headache Genetics Consortium"),
+    unlike a sentence that mentions a group ("a list I put together for the reading group")."""
+    words = name.split()
+    return len(words) <= 10 and "'" not in name and all(w[:1].isupper() or len(w) <= 3 for w in words)
+
+
 def _listed_name(part: str, trusted: bool) -> Author | None:
     """One name of a written list, or None when it does not read as a name (and is not `trusted`)."""
     part = re.sub(r"^the\s+(?=\S)", "", part)  # "... and the X Consortium"
@@ -123,7 +130,7 @@ def _listed_name(part: str, trusted: bool) -> Author | None:
         family_ok = _family(family) or looks_like_person(family)
         given_ok = all(_family_word(w) or _is_initials(w) or _caseless_word(w) for w in given.split())
         return family_given(part) if trusted or (family_ok and given_ok) else None
-    if is_group_name(part) and part[:1].isupper():
+    if is_group_name(part) and part[:1].isupper() and (trusted or _titled_group(part)):
         return Author(part, is_group=True)
     if looks_like_person(part):
         return person(part)

@@ -19,6 +19,7 @@ from ...audio import Chapter, Timeline
 from ...errors import AudioError, FeedError
 from ...fsutil import write_if_changed
 from ...model import Script
+from ...script.spoken import sentences
 from ..spec import CAPTION_LINES, SRT_LINE_CHARS
 
 EPISODE_DIR = "episodes"
@@ -29,15 +30,11 @@ TRANSCRIPT_VERSION = "1.0.0"
 LINE_CHARS = SRT_LINE_CHARS
 CUE_LINES = CAPTION_LINES
 CUE_SECONDS = 10.0
-# Bumped when the files' format changes, so a build knows to write them again:
-# 2 = 32-character lines, never cut inside a name or after an initial.
-FORMAT_VERSION = 2
+# Bumped when the files' format changes, so a build knows to write them again: 2 = captions
+# split by the spoken form's sentences; 3 = 32-character lines, never cut inside a name.
+FORMAT_VERSION = 3
 
-# A sentence ends at . ! ? or …, possibly followed by a closing quote or bracket...
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|(?<=[.!?…][\"'”’)\]])\s+")
-# ...but not after an initial ("Noha M. Gamil") or an abbreviation that does not end sentences.
-_NOT_AN_END = re.compile(r"\b(?:[A-Z]|al|Dr|Mr|Mrs|Ms|Prof|St|vs|e\.g|i\.e|cf|approx|No|Fig)\.$")
-_CLAUSE_END = re.compile(r"(?<=[,;:—])\s+")
+_CLAUSE_END = re.compile(r"(?<=[,;:—]) +")  # plain spaces: the no-break ones below hold names together
 # Within a name nothing may be cut: an initial is bound to the words on either side of it
 # (a capitalised word before it, any word after) by a no-break space until the text is laid out.
 _INITIAL_AFTER = re.compile(r"(?<=\b[A-Z]\.) (?=\S)")
@@ -49,19 +46,6 @@ def _bind_names(text: str) -> str:
     """`text` with the spaces around initials made unbreakable ("Noha M. Gamil" is one unit)."""
     text = _INITIAL_AFTER.sub(_BOUND, _INITIAL_BEFORE.sub(lambda m: m[1] + _BOUND, text))
     return text.replace(" et al.", f"{_BOUND}et{_BOUND}al.")  # "Tang et al." is a name too
-
-
-def _sentences(text: str) -> list[str]:
-    """The text cut at sentence ends; never after an initial or abbreviation such as "et al."."""
-    sentences: list[str] = []
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        if _NOT_AN_END.search(text[start:match.start()].rstrip("\"'”’)]")):
-            continue
-        sentences.append(text[start:match.start()])
-        start = match.end()
-    sentences.append(text[start:])
-    return sentences
 
 
 @dataclass(frozen=True)
@@ -149,7 +133,7 @@ def _layout(text: str) -> list[str]:
 def _pieces(text: str, fits: Callable[[str], bool]) -> list[str]:
     """The text cut at sentence ends, then clause ends, then words, until every piece fits."""
     pieces: list[str] = []
-    for sentence in _sentences(text.strip()):
+    for sentence in map(_bind_names, sentences(text)):  # not inside brackets, nor after "Noha M."
         if fits(sentence):
             pieces.append(sentence)
             continue
@@ -160,7 +144,7 @@ def _pieces(text: str, fits: Callable[[str], bool]) -> list[str]:
 
 def _turn_cues(speaker: str, text: str, start: float, end: float) -> list[Cue]:
     """Captions for one turn: sentences packed into cues, time shared out by characters."""
-    text = _bind_names(" ".join(text.split()))
+    text = " ".join(text.split())
     if not text:
         return []
     duration = max(0.0, end - start)

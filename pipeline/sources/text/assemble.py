@@ -60,16 +60,16 @@ class _Record:
         self.last, self.last_line = kind, line
 
 
-def _carve(record: _Record) -> tuple[str, tuple[Any, ...] | None, int] | None:
-    """The next paper's title (and maybe authors) from the end of a finding that ran into it."""
+def _carve(record: _Record) -> tuple[str, tuple[Any, ...] | None, str, int] | None:
+    """The next paper's title (and maybe authors and journal) from the end of a finding that ran into it."""
     parts = record.finding
     if len(parts) >= 3 and author_list(parts[-1][0]) and not author_list(parts[-2][0]):
         authors = author_list(parts.pop()[0])
         title, line = parts.pop()
-        return title, authors, line
+        return title, authors, "", line
     if len(parts) >= 2:  # the title had a line of its own
         title, line = parts.pop()
-        return title, None, line
+        return title, None, "", line
     if not parts:
         return None
     text, line = parts[0]
@@ -77,10 +77,10 @@ def _carve(record: _Record) -> tuple[str, tuple[Any, ...] | None, int] | None:
     if len(pieces) < 2:
         return None
     parts[0] = (" ".join(pieces[:-1]), line)
-    names = split_names(pieces[-1])
-    if names and names[0] and not names[2]:
-        return names[0], names[1], line
-    return pieces[-1], None, line
+    names = split_names(pieces[-1])  # "Title Noha M. Gamil, ..., Riham A. El-Shiekh Springer Nature Journal"
+    if names and names[0]:
+        return names[0], names[1], journal_of(names[2]), line
+    return pieces[-1], None, "", line
 
 
 class _Assembler:
@@ -131,9 +131,11 @@ class _Assembler:
             record.started_by_field = previous is not None
             carved = _carve(previous) if previous and previous.last == "finding" and brk == "" else None
             if carved:
-                record.fields["title"], authors, record.line = carved
+                record.fields["title"], authors, journal, record.line = carved
                 if authors:
                     record.fields["authors"] = authors
+                if journal:
+                    record.fields["journal"] = journal
         if kind == "finding":
             record.finding.append((token.text, token.line))
             record.last, record.last_line = kind, token.line

@@ -37,7 +37,9 @@ _BUTTONS = re.compile(
     r"search\s+(?:this\s+topic|in\s+\S+).*|sign\s+in\s+to\s+follow\s+this|followers\s+\d+|jump\s+to|all\s+activity|"
     r"home|forums?|board\s+index.*|\d+\s+posts?\s*[•·]\s*page\s+\d+\s+of\s+\d+|page\s+\d+\s+of\s+\d+|"
     r"attachments?|r/\S+|\d+|typo|share\s+this\s+post|link\s+to\s+(?:comment|post)|\S+\s+wrote:.*|"
-    r"on\s+.{0,60}\bwrote:|\S+\s+said:|.{0,40}\bwrote:\s*↑.*|theme|contact\s+us)$", re.IGNORECASE)
+    r"on\s+.{0,60}\bwrote:|\S+\s+said:|.{0,40}\bwrote:\s*↑.*|theme|contact\s+us|"
+    r"created|last\s+reply|replies|views|users|likes|links|\d+(?:\.\d+)?k|topic\s+replies\s+views\s+activity|"
+    r"[a-z]{3}\s+'\d{2})$", re.IGNORECASE)
 _FILE = r"\.(?:m4a|mp3|wav|ogg|flac|pdf|docx?|xlsx?|pptx?|png|jpe?g|gif|webp|heic|zip|mp4|mov|avi)\b"
 _SIZE = r"\(?\d+(?:[.,]\d+)?\s*(?:[KMG]i?B|bytes)\)?"
 _ATTACHMENT = re.compile(
@@ -50,7 +52,8 @@ _EVIDENCE = re.compile(r"10\.\d{4,9}/|https?://|\bPublished\b|\b(?:Key finding|S
 _FOOTER = re.compile(
     r"^(?:recommended\s+posts|join\s+the\s+conversation|more\s+posts\s+you\s+may\s+like|who\s+is\s+online|"
     r"powered\s+by\b.*|display\s+posts\s+from\s+previous.*|return\s+to\b.*|similar\s+topics|related\s+posts|"
-    r"go\s+to\s+topic\s+listing|you\s+can\s+post\s+now\s+and\s+register\s+later.*)$", re.IGNORECASE)
+    r"go\s+to\s+topic\s+listing|you\s+can\s+post\s+now\s+and\s+register\s+later.*|related\s+topics|"
+    r"suggested\s+topics)$", re.IGNORECASE)
 _CLOSING = re.compile(r"^(?:cheers|thanks|thank\s+you|best|best\s+wishes|regards|kind\s+regards|all\s+the\s+best),?$",
                       re.IGNORECASE)
 # Inline post headers, when the copy lost the line break before them.
@@ -59,11 +62,15 @@ _CLOSING = re.compile(r"^(?:cheers|thanks|thank\s+you|best|best\s+wishes|regards
 # and rank ("MarkT Members 12 posts"), and "Quote".
 _INLINE = re.compile(
     rf"(?:Posted|Edited)\s+(?:on\s+)?{TIME}(?:\s+\(edited\))?(?:\s+by\s+[\w.@'’-]+)?"
-    rf"|(?:(?<=[.!?]\s)|^)[^.!?]{{1,160}}{_FILE}"
+    rf"|(?:(?<=[.!?]\s)|(?<=\.\w\w\w\s)|(?<=\.\w\w\w\w\s)|^)[^.!?]{{1,160}}{_FILE}"
     rf"|{_SIZE}\s*[·•,]?\s*(?:downloaded\s+)?\d+\s+(?:downloads?|times)"
     r"|(?:[\w.@'’-]{2,32}\s+)?(?:Members?|Moderators?|Administrators?)\s+\d+\s+posts?\b"
     r"|\bQuote\b(?=\s+[A-Z]|\s*$)")
 _NAME = re.compile(r"^[\w.@'’-]{2,32}$")
+# A user name as forums show them ("anna_k", "MarkT", "drsleep"), unlike a one-word title ("Sleep").
+_HANDLE = re.compile(r"^(?:(?=\S*(?:[_\d@]|[a-z][A-Z]))[\w.@'’-]{2,32}|[a-z][\w.-]{1,31})$")
+# The date beside a poster's name ("Mar 2024", "Mar '24", "2d", "5h").
+_POST_DATE = re.compile(r"^(?:[A-Z][a-z]{2,8}\.?\s+(?:'\d{2}|\d{4})|[A-Z][a-z]{2}\s+\d{1,2}|\d{1,2}[smhdwy])$")
 
 
 @dataclass(frozen=True)
@@ -80,7 +87,7 @@ def _pieces(line: str, depth: int = 0) -> list[str]:
     """`line` cut before and after each stretch of inline chatter, so each is judged by itself
     (again within each piece: an attachment name may start where a post header ended)."""
     cuts = sorted({edge for match in _INLINE.finditer(line) for edge in match.span()} - {0, len(line)})
-    if not cuts or depth > 3:
+    if not cuts or depth > 8:
         return [line]
     edges = [0, *cuts, len(line)]
     pieces = [line[a:b].strip() for a, b in zip(edges, edges[1:], strict=False) if line[a:b].strip()]
@@ -115,6 +122,14 @@ def _names(lines: list[str], kinds: list[str]) -> None:
                 changed = True
 
 
+def _posters(lines: list[str], kinds: list[str]) -> None:
+    """A user name followed by a date (Discourse: "anna_k" then "Mar 2024") heads a post."""
+    for index in range(len(lines) - 1):
+        name, date = lines[index].strip(), lines[index + 1].strip()
+        if not kinds[index] and _HANDLE.match(name) and _POST_DATE.match(date):
+            kinds[index] = kinds[index + 1] = "header"
+
+
 def _spans(lines: list[str], kinds: list[str]) -> None:
     """A footer ends the posts; a signature runs to a blank line or post header; a closing takes the name after it."""
     index = 0
@@ -147,6 +162,7 @@ def strip_chatter(text: str) -> Cleaned:
             lines.append(piece)
             numbers.append(number)
     kinds = [_kind(line) if line.strip() else "" for line in lines]
+    _posters(lines, kinds)
     _names(lines, kinds)
     _spans(lines, kinds)
     return _assemble(numbers, lines, kinds)

@@ -117,6 +117,8 @@ def journal_of(text: str) -> str:
 
 
 def abstract_like(text: str) -> bool:
-    """True for prose that can stand as a finding: a sentence of several words ending in a full stop."""
+    """True for prose that can stand as a finding: several words with a sentence end (the text may
+    run on into the next paper's title, which is cut off when that paper's fields come)."""
     words = text.split()
-    return len(words) >= 6 and text.rstrip()[-1:] in ".!?" and text.lstrip()[:1].isupper()
+    ends = text.rstrip()[-1:] in ".!?" or re.search(r"[a-z)][.!?]\s+[A-Z]", text) is not None
+    return len(words) >= 6 and ends and text.lstrip()[:1].isupper()

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..fields import DATE_PATTERN, clean, parse_date
 from ..identifiers import identifier_url
-from .citations import reference
+from .citations import Reference, reference
 
 DATE = rf"(?i:{DATE_PATTERN})"
 # One alternative per kind of field. Labels start with a capital ("Summary:", "KEY FINDING:"), so
@@ -37,6 +37,8 @@ REMARK = re.compile(r"^(?:TODO|FIXME|NB|N\.B\.|PS|P\.S\.|Also|Note|Edit|Update|A
                     re.IGNORECASE)
 # Volume, issue and pages after a reference's date or journal: ";12(10):1222-3." or "342(6156), 373–377.".
 _VOLUME = re.compile(r"^[\s;:,.]*(?:\d+\s*(?:\([^)]*\))?(?:\s*[:,]\s*e?\d+(?:[–-]e?\d+)?)?)?[\s.;,]*")
+# Where a reference may start inside a line: after a sentence or colon, or after a title and a dash.
+_REFERENCE_START = re.compile(r"(?:(?<=[.:!?])|(?P<dash>\s[—–-]))\s+(?=[A-Z])")
 SEPARATORS = " \t·•|–—-,;:/"
 
 
@@ -59,14 +61,33 @@ def trim_doi(doi: str) -> str:
     return doi
 
 
+def _find_reference(line: str) -> tuple[str, str, Reference | None]:
+    """(words before, title before, reference): a reference at the start of the line, after the
+    poster's words ("Nice. Also: Tang Y, ..."), or after a title and a dash ("Title — Tang Y, ...")."""
+    ref = reference(line)
+    if ref is not None:
+        return "", "", ref
+    for match in list(_REFERENCE_START.finditer(line))[:6]:
+        ref = reference(line[match.end():])
+        if ref is None:
+            continue
+        if match.group("dash") and not ref.title:
+            return "", line[:match.start()].strip(), ref
+        return line[:match.end()].strip(), "", ref
+    return "", "", None
+
+
 def _reference_tokens(tokens: list[Token], line: str, number: int) -> str:
     """Tokens for a reference line's authors, title, journal and date; the rest of the line."""
-    ref = reference(line)
+    before, title, ref = _find_reference(line)
     if ref is None:
         return line
-    if ref.title:  # a full reference is a paper of its own
+    if before:
+        tokens.append(Token("remark", before, number))
+    title = title or ref.title
+    if title:  # a full reference is a paper of its own
         tokens.append(Token("break", "item", number))
-        tokens.append(Token("title", ref.title, number))
+        tokens.append(Token("title", title, number))
     tokens.append(Token("authors", line, number, ref.authors))
     if ref.journal:
         tokens.append(Token("journal", ref.journal, number))
