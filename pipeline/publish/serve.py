@@ -127,12 +127,13 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"  # keep-alive: players make many small range requests
     server_version = "papercast"
-    timeout = IDLE_TIMEOUT  # replaced by the server's idle_timeout in setup()
+    timeout = IDLE_TIMEOUT  # the socket's; setup() applies the server's own idle_timeout
     disable_nagle_algorithm = True  # headers and body go out in separate writes
 
     def setup(self) -> None:
-        self.timeout = self.server.idle_timeout  # applied to the socket by StreamRequestHandler.setup
         super().setup()
+        # A read that waits longer than this ends the connection (handle_one_request closes it).
+        self.connection.settimeout(self.server.idle_timeout)
 
     def do_GET(self) -> None:
         if self._discard_body():
