@@ -48,7 +48,7 @@ from .plan import (
     show_templates,
 )
 from .publish.check import check_feed
-from .publish.cover import write_cover
+from .publish.cover import write_cover, write_episode_image
 from .publish.feed import podcast_guid, write_feed
 from .publish.page import write_page
 from .publish.records import (
@@ -131,6 +131,9 @@ def feed_record(plan: EpisodePlan, show: ShowConfig, previous: FeedEpisode | Non
         loudness_lufs=loudness.integrated,
         true_peak_dbtp=loudness.true_peak,
         excerpt=notes_transcript(plan.script, plan.papers),
+        number=plan.definition.number,
+        season=plan.definition.season,
+        image=write_episode_image(show, plan.definition.image, plan.stem) if plan.definition.image else None,
     )
 
 
@@ -256,7 +259,7 @@ def _build(show: ShowConfig, started: float, jobs: int | None, progress: Progres
     save_records(show.state_dir, {**records, **published}, podcast_guid=guid)
     save_plan_index(show.state_dir, {key: value for key, value in plan_index.items() if key in published})
     _remove_stale_files(show, episodes)
-    report.problems = check_feed(show.feed_dir, show.base_url)  # last: judges the folder as published
+    report.problems = check_feed(show.feed_dir, show.base_url, show.audio.loudness)  # last: judges the folder as published
     report.seconds = time.monotonic() - started
     return report
 

@@ -222,9 +222,11 @@ def check(show_root: Path, base_url: str | None, quiet: bool) -> None:
     Example:
         papercast check --show ~/shows/migraine
     """
-    if base_url is None and (show_root / CONFIG_NAME).is_file():
-        base_url = load_show(show_root).base_url
-    problems = check_feed(show_root / "feed", base_url)
+    loudness = None
+    if (show_root / CONFIG_NAME).is_file():
+        show = load_show(show_root)
+        base_url, loudness = base_url or show.base_url, show.audio.loudness
+    problems = check_feed(show_root / "feed", base_url, loudness)
     for problem in problems:
         if problem.severity == "error" or not quiet:
             click.echo(str(problem))

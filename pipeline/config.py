@@ -14,12 +14,24 @@ else:  # pragma: no cover - exercised only on Python 3.10
     import tomli as tomllib
 
 from .errors import ConfigError
-from .publish.spec import COVER_FIX, EMAIL, EPISODE_ID, LANGUAGE, category_problem, cover_findings, url_problem
+from .publish.spec import (
+    APPLE_SAMPLE_RATES,
+    CHANNEL_NAMES,
+    COVER_FIX,
+    EMAIL,
+    EPISODE_ID,
+    LANGUAGE,
+    LOUDNESS_RANGE,
+    LOUDNESS_TARGET,
+    MP3_BITRATES,
+    category_problem,
+    cover_findings,
+    default_bitrate,
+    url_problem,
+)
 
 CONFIG_NAME = "papercast.toml"
 STATE_DIR_NAME = ".papercast"
-
-_BITRATES = ("64k", "80k", "96k")
 
 # The engine name that picks the neural voices when installed, else espeak-ng (see speech.auto_cast).
 AUTO_ENGINE = "auto"
@@ -34,13 +46,20 @@ class Host:
     voice: str = ""
     rate: int = 170
     pitch: float = 0.0  # semitones, for engines that support it
+    href: str = ""  # a page about the host (podcast:person href)
+    img: str = ""  # a picture of the host (podcast:person img)
 
 
 @dataclass(frozen=True)
 class AudioSettings:
     """Everything about assembly and encoding that shapes the episode file."""
 
-    bitrate: str = "64k"
+    # Mono: two voices that are both in the centre gain nothing from a second channel, and the
+    # same quality costs half the bits. The bit rate is the lowest Apple recommends for them.
+    channels: int = 1
+    bitrate: str = default_bitrate(1)
+    # Integrated loudness as played (a mono file metered as dual mono), LUFS.
+    loudness: float = LOUDNESS_TARGET
     sample_rate: int = 44100
     turn_pause_ms: int = 350
     section_pause_ms: int = 800
@@ -83,6 +102,12 @@ class ShowConfig:
     audio: AudioSettings = AudioSettings()
     papers: PapersSettings = PapersSettings()
     publish: PublishSettings = PublishSettings()
+    copyright: str = ""  # the channel's <copyright>, e.g. "© 2026 Jane Doe"
+    license: str = ""  # podcast:license: an SPDX identifier such as CC-BY-4.0, or a name with license_url
+    license_url: str = ""
+    # psc:chapters in each item, the only chapters gPodder reads; the W3C feed validator does not
+    # know the Podlove namespace and warns about it (the one warning it gives papercast's feed).
+    simple_chapters: bool = True
 
     @property
     def episodes_dir(self) -> Path:
@@ -119,6 +144,9 @@ class EpisodeDef:
     date: dt.date | None
     format: str | None = None
     minutes: float | None = None
+    number: int | None = None  # itunes:episode; None: its place in publication order
+    season: int | None = None
+    image: Path | None = None  # its own cover art; None: the show's
 
 
 def lock_path(root: Path) -> Path:
@@ -237,9 +265,25 @@ def _show_table(root: Path, f: _Fields) -> dict[str, Any]:
             f.problems.append(f"show.base_url {values['base_url']!r} {url_wrong}")
         values["base_url"] = values["base_url"].rstrip("/") + "/"
     values["cover"] = _cover(root, f.text("cover", ""), f.problems)
-    f.unknown({"title", "description", "author", "owner_name", "owner_email", "language",
-               "category", "subcategory", "explicit", "base_url", "cover"})
+    values.update(_rights(f))
+    values["simple_chapters"] = f.boolean("simple_chapters", _SHOW.simple_chapters)
+    f.unknown({"title", "description", "author", "owner_name", "owner_email", "language", "category", "subcategory",
+               "explicit", "base_url", "cover", "copyright", "license", "license_url", "simple_chapters"})
     return values
+
+
+def _rights(f: _Fields) -> dict[str, str]:
+    """[show] copyright, license and license_url (podcast:license needs the URL unless it is an SPDX id)."""
+    rights = {key: f.text(key, "") for key in ("copyright", "license", "license_url")}
+    if rights["license_url"]:
+        wrong = url_problem(rights["license_url"])
+        if wrong:
+            f.problems.append(f"show.license_url {rights['license_url']!r} {wrong}")
+        if not rights["license"]:
+            f.problems.append("show.license_url needs show.license: the licence's name or SPDX identifier")
+    if len(rights["license"]) > 128:
+        f.problems.append("show.license must be at most 128 characters (an SPDX identifier such as CC-BY-4.0)")
+    return rights
 
 
 def _cover(root: Path, name: str, problems: list[str]) -> Path | None:
@@ -278,21 +322,44 @@ def _hosts(root: Path, hosts_data: Any, problems: list[str]) -> list[Host]:
             problems.append(f"hosts[{index}].pitch must be a number of semitones between -12 and 12")
             pitch = _HOST.pitch
         hosts.append(Host(name=hf.text("name"), engine=engine, voice=voice,
-                          rate=hf.integer("rate", _HOST.rate, 80, 400), pitch=float(pitch)))
-        hf.unknown({"name", "engine", "voice", "rate", "pitch"})
+                          rate=hf.integer("rate", _HOST.rate, 80, 400), pitch=float(pitch), **_links(hf)))
+        hf.unknown({"name", "engine", "voice", "rate", "pitch", "href", "img"})
     if len(hosts) == 2 and hosts[0].name.casefold() == hosts[1].name.casefold():
         problems.append("the two hosts need different names")
     return hosts
 
 
+def _links(hf: _Fields) -> dict[str, str]:
+    """A host's href and img (podcast:person), absolute URLs when given."""
+    links = {key: hf.text(key, "") for key in ("href", "img")}
+    for key, link in links.items():
+        wrong = url_problem(link) if link else None
+        if wrong:
+            hf.problems.append(f"{hf.where}.{key} {link!r} {wrong}")
+    return links
+
+
 def _audio(af: _Fields) -> AudioSettings:
-    """The [audio] table: encoding and pauses."""
-    bitrate = af.text("bitrate", _AUDIO.bitrate)
-    if bitrate not in _BITRATES:
-        af.problems.append(f"audio.bitrate must be one of {', '.join(_BITRATES)}")
-    af.unknown({"bitrate", "turn_pause_ms", "section_pause_ms"})
+    """The [audio] table: channels, bit rate (by default the one Apple recommends for them), loudness, pauses."""
+    channels = af.integer("channels", _AUDIO.channels, 1, 2)
+    channels = channels if channels in CHANNEL_NAMES else _AUDIO.channels
+    bitrate = af.text("bitrate", default_bitrate(channels))
+    allowed = [f"{kbps}k" for kbps in MP3_BITRATES]
+    if bitrate not in allowed:
+        af.problems.append(f"audio.bitrate must be one of {', '.join(allowed)} (LAME's constant bit rates)")
+    loudness = af.table.get("loudness", _AUDIO.loudness)
+    low, high = LOUDNESS_RANGE
+    if isinstance(loudness, bool) or not isinstance(loudness, (int, float)) or not low <= loudness <= high:
+        af.problems.append(f"audio.loudness must be a number of LUFS between {low:g} and {high:g} "
+                           f"(Apple asks for {LOUDNESS_TARGET:g})")
+        loudness = _AUDIO.loudness
+    sample_rate = af.integer("sample_rate", _AUDIO.sample_rate, 8000, 48000)
+    if sample_rate not in APPLE_SAMPLE_RATES:
+        af.problems.append(f"audio.sample_rate must be one of {', '.join(map(str, APPLE_SAMPLE_RATES))} (what "
+                           "Apple accepts for MP3)")
+    af.unknown({"channels", "bitrate", "loudness", "sample_rate", "turn_pause_ms", "section_pause_ms"})
     return AudioSettings(
-        bitrate=bitrate,
+        channels=channels, bitrate=bitrate, loudness=float(loudness), sample_rate=sample_rate,
         turn_pause_ms=af.integer("turn_pause_ms", _AUDIO.turn_pause_ms, 0, 3000),
         section_pause_ms=af.integer("section_pause_ms", _AUDIO.section_pause_ms, 0, 5000),
     )
@@ -368,12 +435,40 @@ def load_episode(path: Path, show_root: Path) -> EpisodeDef:
         minutes = None
     if not EPISODE_ID.match(path.stem):
         problems.append("the file name must use only letters, digits, '.', '_' and '-' (it becomes a URL)")
-    f.unknown({"title", "description", "papers", "entries", "date", "format", "minutes"})
+    number, season = (_optional_count(data, key, problems) for key in ("episode", "season"))
+    image = _episode_image(f.text("image", ""), show_root, problems)
+    f.unknown({"title", "description", "papers", "entries", "date", "format", "minutes", "episode", "season",
+               "image"})
     if problems:
         raise ConfigError(str(path), problems)
     return EpisodeDef(id=path.stem, path=path, title=title, description=description,
                       sources=tuple(sources), entries=entries, date=date, format=format_name,
-                      minutes=float(minutes) if minutes is not None else None)
+                      minutes=float(minutes) if minutes is not None else None,
+                      number=number, season=season, image=image)
+
+
+def _optional_count(data: dict[str, Any], key: str, problems: list[str]) -> int | None:
+    """An optional episode or season number: a whole number from 1."""
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        problems.append(f"{key} must be a whole number from 1 (or left out: episodes are numbered in order)")
+        return None
+    return value
+
+
+def _episode_image(name: str, show_root: Path, problems: list[str]) -> Path | None:
+    """An episode's own cover art, checked by the rules the show's cover follows."""
+    if not name:
+        return None
+    image = (show_root / name).resolve()
+    if not image.is_file():
+        problems.append(f"image {name!r} does not exist")
+        return None
+    wrong = [finding.text for finding in cover_findings(image)[1] if finding.severity == "error"]
+    problems.extend(f"image {name!r} {text} ({COVER_FIX})" for text in wrong)
+    return None if wrong else image
 
 
 def _episode_sources(raw: Any, show_root: Path, problems: list[str]) -> list[Path]:

@@ -191,8 +191,9 @@ def episode_inputs(shared: str, definition: EpisodeDef) -> str:
     The hosts' measured pace (for an episode with a length) needs no place of its own: it is
     measured from the hosts' voices, which the show's inputs name with their versions.
     """
+    image = {definition.image} if definition.image else set()  # its own cover art is published with it
     return _digest({"show": shared, "definition": dataclasses.asdict(definition),
-                    "files": _files_digest({definition.path, *definition.sources})})
+                    "files": _files_digest({definition.path, *definition.sources, *image})})
 
 
 # --- new papers: episodes for what no episode covers yet ------------------------------------

@@ -75,3 +75,11 @@ def write_cover(show: ShowConfig) -> str:
         # A cover left over in the other format would be published but never used.
         (show.feed_dir / other).unlink(missing_ok=True)
     return name
+
+
+def write_episode_image(show: ShowConfig, source: Path, stem: str) -> str:
+    """Publish an episode's own cover art beside its audio (episodes/<stem>.cover.png or .jpg); its path in `feed/`."""
+    kind_name, data = _checked_cover(source)
+    relative = f"episodes/{stem}.{kind_name}"  # named after the audio: stale-file cleaning keeps it with it
+    write_if_changed(show.feed_dir / relative, data, FeedError)
+    return relative
