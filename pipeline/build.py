@@ -110,6 +110,7 @@ def feed_record(plan: EpisodePlan, show: ShowConfig, previous: FeedEpisode | Non
     if loudness is None:  # an unchanged episode: measured when it was encoded
         loudness = (Loudness(previous.loudness_lufs, previous.true_peak_dbtp, "recorded")
                     if previous and not changed and previous.loudness_lufs is not None
+                    and previous.true_peak_dbtp is not None
                     else measure_loudness(audio_path))
     names = f"{show.hosts[0].name} and {show.hosts[1].name}"
     return FeedEpisode(
@@ -209,7 +210,7 @@ def _build(show: ShowConfig, started: float, jobs: int | None, progress: Progres
         try:
             inputs = episode_inputs(shared, definition)
             previous = records.get(definition.id)
-            if _unchanged(show, previous, known_plans.get(definition.id), inputs):
+            if previous is not None and _unchanged(show, previous, known_plans.get(definition.id), inputs):
                 # Made from exactly what made the published episode: nothing to read or write.
                 published[definition.id] = previous
                 plan_index[definition.id] = known_plans[definition.id]
