@@ -77,6 +77,10 @@ def render_episodes(plans: Sequence[EpisodePlan], hosts: tuple[Host, Host], cach
             host = hosts[plan.script.turns[index].host]
             work[key] = TurnJob(key, plan.texts[index], host.engine, host.voice, host.rate, host.pitch,
                                 str(cache.folder))
+    if cache.damaged:
+        progress.note(f"{len(cache.damaged)} cached turns were damaged and are synthesised again "
+                      f"(first: {cache.damaged[0]})")
+        cache.damaged.clear()
     progress.begin(turns=len(work), episodes=len(ordered))
     failed: dict[str, str] = {}
     turn_errors: dict[str, str] = {}
@@ -110,10 +114,10 @@ def render_episodes(plans: Sequence[EpisodePlan], hosts: tuple[Host, Host], cach
                         try:
                             future.result()
                             report.turns_synthesized += 1
-                        except PapercastError as exc:
-                            turn_errors[key] = str(exc)
                         except BrokenExecutor as exc:  # a worker died (a crash in an engine's native code)
                             turn_errors[key] = f"a synthesis worker stopped: {exc}"
+                        except Exception as exc:  # any engine's own exception fails only this turn's episodes
+                            turn_errors[key] = failure_reason(exc)
                         progress.turn_done()
                         for plan in ordered:
                             if key in waiting[plan.stem]:
@@ -125,13 +129,22 @@ def render_episodes(plans: Sequence[EpisodePlan], hosts: tuple[Host, Host], cach
                     try:
                         future.result()
                         progress.episode_done(plan.definition.id, "built")
-                    except PapercastError as exc:
-                        failed[plan.definition.id] = str(exc)
+                    except Exception as exc:  # encoding, tagging or writing: this episode fails, the build goes on
+                        failed[plan.definition.id] = failure_reason(exc)
                         progress.episode_done(plan.definition.id, "failed")
         finally:
             if pool is not None and executor is None:
                 pool.shutdown()
     return failed
+
+
+def failure_reason(exc: BaseException) -> str:
+    """One line for an episode that failed: papercast's own message, or a foreign exception with its type."""
+    if isinstance(exc, PapercastError):
+        return str(exc)
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.strerror.lower()}: {exc.filename or ''}".rstrip(": ")
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _turn_failure(plan: EpisodePlan, hosts: tuple[Host, Host], failures: dict[str, str]) -> str | None:
