@@ -56,6 +56,7 @@ from .publish.page import write_page
 from .publish.records import (
     FeedEpisode,
     Identity,
+    Shown,
     describe_file,
     file_problem,
     load_file_index,
@@ -189,6 +190,22 @@ def _unchanged(previous: FeedEpisode | None, known: tuple[str, str] | None, inpu
     return previous.audio == names.audio and files.intact(names.all())
 
 
+def _published(show: ShowConfig, repair: bool,
+               progress: Progress) -> tuple[dict[str, FeedEpisode], Shown, str, PublishedFiles]:
+    """What was published: the records (none when repairing them), what the feed shows, the show's GUID, the files."""
+    if repair:
+        progress.note(f"rebuilding {show.state_dir.name}/published.json from feed/feed.xml")
+    records = {} if repair else load_records(show.state_dir)
+    # What subscribers have seen: GUIDs and dates for episodes the records lack (deleted, repaired,
+    # or a build killed between writing the feed and saving the records).
+    shown = shown_in_feed(show.feed_dir / "feed.xml")
+    # The show's podcast:guid is computed from its feed URL once, then kept if the URL moves.
+    guid = ((None if repair else load_podcast_guid(show.state_dir)) or shown.podcast_guid
+            or podcast_guid(show.url_for("feed.xml")))
+    files = PublishedFiles(show.feed_dir, {} if repair else load_file_index(show.state_dir), progress)
+    return records, shown, guid, files
+
+
 def sweep(show: ShowConfig) -> None:
     """Remove what a killed build left: its scratch folder, and half-written files beside their targets."""
     shutil.rmtree(show.state_dir / "tmp", ignore_errors=True)
@@ -213,7 +230,10 @@ def build_show(root: str | Path = ".", jobs: int | None = None, progress: Progre
     # A scheduled build and one started by hand, or an `add`, must not write the same files at once.
     with exclusive(lock_path(show.root), lambda: progress.note("waiting for another papercast run in this show")):
         sweep(show)  # under the lock: no other run is using these files
-        return _build(show, started, jobs, progress, executor, repair)
+        try:
+            return _build(show, started, jobs, progress, executor, repair)
+        finally:
+            sweep(show)  # the workers have stopped: what they left in the scratch folder goes too
 
 
 def _build(show: ShowConfig, started: float, jobs: int | None, progress: Progress, executor: Executor | None,
@@ -224,16 +244,7 @@ def _build(show: ShowConfig, started: float, jobs: int | None, progress: Progres
     for notice in notices:
         progress.note(notice)
     pronunciations = pronunciation_table(show)
-    records = {} if repair else load_records(show.state_dir)
-    if repair:
-        progress.note(f"rebuilding {show.state_dir.name}/published.json from feed/feed.xml")
-    # What subscribers have seen: GUIDs and dates for episodes the records lack (deleted, repaired,
-    # or a build killed between writing the feed and saving the records).
-    shown = shown_in_feed(show.feed_dir / "feed.xml")
-    # The show's podcast:guid is computed from its feed URL once, then kept if the URL moves.
-    guid = ((None if repair else load_podcast_guid(show.state_dir)) or shown.podcast_guid
-            or podcast_guid(show.url_for("feed.xml")))
-    files = PublishedFiles(show.feed_dir, {} if repair else load_file_index(show.state_dir), progress)
+    records, shown, guid, files = _published(show, repair, progress)
     cache = TurnCache(show.state_dir / "cache" / "turns")
 
     definitions: list[EpisodeDef] = []
@@ -290,7 +301,8 @@ def _build(show: ShowConfig, started: float, jobs: int | None, progress: Progres
                                                         show.state_dir / "tmp")
         write_episode_files(show.feed_dir, plan.stem, plan.script, timeline)
 
-    failed = render_episodes(to_build, hosts, cache, produce, report, progress, jobs, executor)
+    failed = render_episodes(to_build, hosts, cache, produce, report, progress, jobs, executor,
+                             scratch=show.state_dir / "tmp" / "workers")
     for plan in to_build:
         if plan.definition.id in failed:
             report.failed.append((plan.definition.id, failed[plan.definition.id]))

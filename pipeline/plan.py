@@ -244,7 +244,8 @@ def add_new_episodes(show: ShowConfig, definitions: Sequence[EpisodeDef]) -> lis
         path = show.episodes_dir / f"{number:02d}-new-{slug}.toml"
         # A reading list outside the show (a Zotero auto-export) is named by its absolute path.
         sources = sorted({str(s.relative_to(show.root)) if s.is_relative_to(show.root) else str(s) for s, _ in group})
-        definition = {"title": f"New papers on {topic}", "description": f"{len(group)} new papers from the reading list.",
+        definition = {"title": f"New papers on {topic}",
+                      "description": f"{len(group)} new papers from the reading list.",
                       "date": dt.date.today(), "papers": sources, "entries": [p.key for _, p in group]}
         header = f"# Written by papercast build on {dt.date.today().isoformat()} for papers no episode covered.\n"
         # A TOML writer: any key (an emoji included) comes out as valid TOML that reads back the same.

@@ -10,7 +10,11 @@ import fcntl
 import signal
 import subprocess
 import time
-import tomllib
+
+try:
+    import tomllib
+except ImportError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
 from pathlib import Path
 
 import pytest

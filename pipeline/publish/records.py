@@ -165,7 +165,7 @@ def load_podcast_guid(state_dir: Path) -> str | None:
 
 def save_records(state_dir: Path, episodes: dict[str, FeedEpisode], podcast_guid: str | None = None,
                  files: dict[str, tuple[int, str]] | None = None) -> None:
-    """Remember what was published, and each published file's size and SHA-256 (atomically; unchanged, not rewritten)."""
+    """Remember what was published and each published file's size and SHA-256 (atomically; unchanged, not rewritten)."""
     data: dict[str, Any] = {"podcast_guid": podcast_guid} if podcast_guid else {}
     data["episodes"] = {key: _to_json(ep) for key, ep in sorted(episodes.items())}
     if files:

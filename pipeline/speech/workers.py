@@ -6,6 +6,7 @@ import ctypes
 import multiprocessing
 import os
 import signal
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -61,16 +62,26 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def make_executor(jobs: int) -> Executor:
+def make_executor(jobs: int, scratch: Path | None = None) -> Executor:
     """A pool of `jobs` worker processes, or an inline executor for one job.
 
     Workers are spawned, not forked: a process forked after espeak was used hangs. Each
-    exits when the build process dies, however it dies (see `follow_parent`).
+    exits when the build process dies, however it dies (see `follow_parent`), and keeps its
+    temporary files (an engine's, say) in `scratch`, which the next build sweeps.
     """
     if jobs <= 1:
         return InlineExecutor()
     return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=follow_parent, initargs=(os.getpid(),))
+                               initializer=start_worker, initargs=(os.getpid(), str(scratch) if scratch else None))
+
+
+def start_worker(parent: int, scratch: str | None) -> None:
+    """Set a worker process up: it follows its parent's death, and its temporary files go in `scratch`."""
+    follow_parent(parent)
+    if scratch is not None:
+        # The worker is papercast's own process: its temporary folder may be the show's.
+        os.makedirs(scratch, exist_ok=True)
+        tempfile.tempdir = scratch
 
 
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
