@@ -133,11 +133,11 @@ def leaked_processes(trial: str, grace: float = 8.0) -> int:
 # --- files left behind ---------------------------------------------------------------------------
 
 def leaked_files(show: Path, tmpdir: Path) -> list[Path]:
-    """Temporary files a finished build left: anything in TMPDIR, .papercast/tmp, or half-written beside a target."""
-    left = [path for path in tmpdir.rglob("*") if path.is_file()]
+    """Temporary files and folders a finished build left: in TMPDIR, in .papercast/tmp, or half-written beside a target."""
+    left = list(tmpdir.rglob("*"))  # folders too: an empty one left behind is still a leak
     scratch = show / ".papercast" / "tmp"
     if scratch.is_dir():
-        left += [path for path in scratch.rglob("*") if path.is_file()]
+        left += list(scratch.rglob("*"))
     for folder in (show / "feed", show / ".papercast"):
         if folder.is_dir():
             left += [path for path in folder.rglob(".*") if path.is_file() and path.suffix in (".tmp", ".mp3", ".wav")]

@@ -9,6 +9,7 @@ their random seed; the figures are printed at the end of the module.
 
 from __future__ import annotations
 
+import fnmatch
 import importlib.util
 import os
 import random
@@ -174,6 +175,15 @@ def test_a_damaged_file_is_rebuilt_or_ignored(base, tmp_path: Path, pattern: str
     TALLY.trials += 1
     _count(f"{how} {pattern}", "inconsistencies", len(problems), problems)
     assert problems == []
+
+
+def test_every_kind_of_file_a_build_leaves_has_a_damage_trial(base) -> None:
+    """So a new file under .papercast/ or feed/ cannot escape the trials above."""
+    base_show = base[0]
+    kinds = {pattern.replace("01-first-*", "*").replace("02-second-*", "*") for pattern in RESTORED + TOLERATED}
+    kinds |= {".papercast/published.json", ".papercast/cache/turns/*/*.wav"}  # trials of their own, below
+    files = [path.relative_to(base_show).as_posix() for path in fk.files_under(base_show, ".papercast", "feed")]
+    assert [name for name in files if not any(fnmatch.fnmatch(name, kind) for kind in kinds)] == []
 
 
 @pytest.mark.parametrize("how", ["truncated-even", "truncated-odd", "garbled", "header"])
