@@ -14,10 +14,10 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from concurrent.futures import (
     Executor,
 )
+from dataclasses import dataclass
 from pathlib import Path
 
 from .audio import (
