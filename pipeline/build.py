@@ -253,11 +253,13 @@ def _build(show: ShowConfig, started: float, jobs: int | None, progress: Progres
             definitions.append(load_episode(path, show.root))
         except PapercastError as exc:
             report.failed.append((path.stem, str(exc)))
+    unreadable: list[str] = []
     try:
-        created = add_new_episodes(show, definitions)
+        created = add_new_episodes(show, definitions, unreadable)
     except PapercastError as exc:  # an unreadable reading list must not stop the episodes
-        report.failed.append(("reading list", str(exc)))
+        unreadable.append(str(exc))
         created = []
+    report.failed.extend(("reading list", problem) for problem in unreadable)
     for path in created:
         definitions.append(load_episode(path, show.root))
         report.created.append(path.stem)

@@ -30,6 +30,7 @@ from .config import (
     Host,
     ShowConfig,
 )
+from .errors import PapercastError
 from .fsutil import atomic_write
 from .model import Paper, Script
 from .publish.records import FeedEpisode, Identity
@@ -226,12 +227,23 @@ def covered_keys(definitions: Sequence[EpisodeDef]) -> set[str]:
     return covered
 
 
-def add_new_episodes(show: ShowConfig, definitions: Sequence[EpisodeDef]) -> list[Path]:
-    """Write episode definitions for reading-list papers that no episode covers yet."""
+def add_new_episodes(show: ShowConfig, definitions: Sequence[EpisodeDef],
+                     unreadable: list[str] | None = None) -> list[Path]:
+    """Write episode definitions for reading-list papers that no episode covers yet.
+
+    A reading-list file that cannot be read is skipped (its error added to `unreadable`), so
+    one bad file does not hold back the others; an episode's own papers that cannot be read
+    stop it all, since without them papers it covers would look new.
+    """
     covered = covered_keys(definitions)
     waiting: list[tuple[Path, Paper]] = []
     for source in reading_list(show.root, show.papers.reading_list):
-        waiting.extend((source, p) for p in read_papers(source) if p.key not in covered)
+        try:
+            waiting.extend((source, p) for p in read_papers(source) if p.key not in covered)
+        except PapercastError as exc:
+            if unreadable is None:
+                raise
+            unreadable.append(str(exc))
     numbers = [int(m.group(1)) for d in definitions if (m := re.match(r"(\d+)", d.id))]
     number = max(numbers, default=0)
     created = []

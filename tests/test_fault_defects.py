@@ -156,3 +156,15 @@ def test_add_says_it_waits_for_a_running_build(tmp_path: Path) -> None:
     out, err = adding.communicate(timeout=60)
     assert adding.returncode == 0, err
     assert "waiting" in (out + err).lower()
+
+
+def test_an_unreadable_reading_list_file_holds_back_only_its_own_papers(tmp_path: Path) -> None:
+    show = fk.fault_show(tmp_path / "show")
+    (show / "papers" / "new.yaml").write_text(READING_LIST.replace("smile\U0001F600", "doe2024cohort"))
+    (show / "papers" / "broken.yaml").write_text("papers: [\n")
+    config = show / "papercast.toml"
+    config.write_text(config.read_text().replace(
+        "reading_list = []", 'reading_list = ["papers/new.yaml", "papers/broken.yaml"]'))
+    result = fk.build(show, fk.trial_env(tmp_path, fk.new_trial()))
+    assert result.code == 1 and not result.traceback and "broken.yaml" in result.err
+    assert [path.name for path in (show / "episodes").glob("*-new-*.toml")] != []
