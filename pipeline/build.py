@@ -9,6 +9,7 @@ up to date costs nothing, and one that fails does not stop the others.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import tempfile
 import time
@@ -206,9 +207,20 @@ def _published(show: ShowConfig, repair: bool,
     return records, shown, guid, files
 
 
+def worker_scratch(show: ShowConfig) -> Path:
+    """Where the workers' engines keep their temporary files: a folder of the system's named for the show.
+
+    Not under the show: pyttsx3 hangs for good when espeak cannot write its WAV, so an
+    engine's scratch stays off the disk that the build's own output may fill.
+    """
+    name = hashlib.sha256(str(show.root.resolve()).encode()).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / f"papercast-workers-{name}"
+
+
 def sweep(show: ShowConfig) -> None:
-    """Remove what a killed build left: its scratch folder, and half-written files beside their targets."""
+    """Remove what a killed build left: its scratch folders, and half-written files beside their targets."""
     shutil.rmtree(show.state_dir / "tmp", ignore_errors=True)
+    shutil.rmtree(worker_scratch(show), ignore_errors=True)
     for folder in (show.state_dir, show.feed_dir):
         if folder.is_dir():
             remove_temporary(folder)
@@ -304,7 +316,7 @@ def _build(show: ShowConfig, started: float, jobs: int | None, progress: Progres
         write_episode_files(show.feed_dir, plan.stem, plan.script, timeline)
 
     failed = render_episodes(to_build, hosts, cache, produce, report, progress, jobs, executor,
-                             scratch=show.state_dir / "tmp" / "workers")
+                             scratch=worker_scratch(show))
     for plan in to_build:
         if plan.definition.id in failed:
             report.failed.append((plan.definition.id, failed[plan.definition.id]))

@@ -79,7 +79,7 @@ def start_worker(parent: int, scratch: str | None) -> None:
     """Set a worker process up: it follows its parent's death, and its temporary files go in `scratch`."""
     follow_parent(parent)
     if scratch is not None:
-        # The worker is papercast's own process: its temporary folder may be the show's.
+        # The worker is papercast's own process: its temporary files may all go in the build's folder.
         os.makedirs(scratch, exist_ok=True)
         tempfile.tempdir = scratch
 
