@@ -11,6 +11,7 @@ from concurrent.futures import (
     ThreadPoolExecutor,
     wait,
 )
+from pathlib import Path
 from typing import Any
 
 from .config import (
@@ -52,14 +53,16 @@ def _turn_order(plans: Sequence[EpisodePlan], jobs: int) -> Iterator[tuple[Episo
 
 def render_episodes(plans: Sequence[EpisodePlan], hosts: tuple[Host, Host], cache: TurnCache,
                     produce: Callable[[EpisodePlan], None], report: Report, progress: Progress,
-                    jobs: int | None = None, executor: Executor | None = None) -> dict[str, str]:
+                    jobs: int | None = None, executor: Executor | None = None,
+                    scratch: Path | None = None) -> dict[str, str]:
     """Synthesise every turn not yet cached, once each, and `produce` each episode as soon as its turns are.
 
     Returns the episodes that failed (by id) with the reason: a turn that could not be
     spoken (named by number, host and section) or the error `produce` raised. Counts turns
     spoken and found in the cache into `report`. Synthesis runs on `executor` when given
     (left open), else on a pool of `jobs` worker processes made only if there is something
-    to speak; `produce` runs on up to `jobs` threads (encoding is done by ffmpeg processes).
+    to speak, whose temporary files go in `scratch`; `produce` runs on up to `jobs` threads
+    (encoding is done by ffmpeg processes).
     """
     if not plans:
         return {}
@@ -77,10 +80,11 @@ def render_episodes(plans: Sequence[EpisodePlan], hosts: tuple[Host, Host], cach
             host = hosts[plan.script.turns[index].host]
             work[key] = TurnJob(key, plan.texts[index], host.engine, host.voice, host.rate, host.pitch,
                                 str(cache.folder))
+    _note_damage(cache, progress)
     progress.begin(turns=len(work), episodes=len(ordered))
     failed: dict[str, str] = {}
     turn_errors: dict[str, str] = {}
-    pool = (executor or make_executor(jobs)) if work else None
+    pool = (executor or make_executor(jobs, scratch)) if work else None
     with ThreadPoolExecutor(max_workers=jobs) as encoders:
         producing: dict[Future[None], EpisodePlan] = {}
         pending: set[Future[Any]] = set()
@@ -110,10 +114,10 @@ def render_episodes(plans: Sequence[EpisodePlan], hosts: tuple[Host, Host], cach
                         try:
                             future.result()
                             report.turns_synthesized += 1
-                        except PapercastError as exc:
-                            turn_errors[key] = str(exc)
                         except BrokenExecutor as exc:  # a worker died (a crash in an engine's native code)
                             turn_errors[key] = f"a synthesis worker stopped: {exc}"
+                        except Exception as exc:  # any engine's own exception fails only this turn's episodes
+                            turn_errors[key] = failure_reason(exc)
                         progress.turn_done()
                         for plan in ordered:
                             if key in waiting[plan.stem]:
@@ -125,13 +129,30 @@ def render_episodes(plans: Sequence[EpisodePlan], hosts: tuple[Host, Host], cach
                     try:
                         future.result()
                         progress.episode_done(plan.definition.id, "built")
-                    except PapercastError as exc:
-                        failed[plan.definition.id] = str(exc)
+                    except Exception as exc:  # encoding, tagging or writing: this episode fails, the build goes on
+                        failed[plan.definition.id] = failure_reason(exc)
                         progress.episode_done(plan.definition.id, "failed")
         finally:
             if pool is not None and executor is None:
                 pool.shutdown()
     return failed
+
+
+def _note_damage(cache: TurnCache, progress: Progress) -> None:
+    """Say how many cache entries failed their checks (they are synthesised again), once."""
+    if cache.damaged:
+        progress.note(f"{len(cache.damaged)} cached turns were damaged and are synthesised again "
+                      f"(first: {cache.damaged[0]})")
+        cache.damaged.clear()
+
+
+def failure_reason(exc: BaseException) -> str:
+    """One line for an episode that failed: papercast's own message, or a foreign exception with its type."""
+    if isinstance(exc, PapercastError):
+        return str(exc)
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.strerror.lower()}: {exc.filename or ''}".rstrip(": ")
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _turn_failure(plan: EpisodePlan, hosts: tuple[Host, Host], failures: dict[str, str]) -> str | None:
