@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..model import Paper
 from .design import OTHER, classify
@@ -53,7 +53,11 @@ minute minutes time times
 # Single words too general to be a theme in research writing ("disease", "brain", "axis").
 _GENERIC = frozenset("""disease disorder condition health system function mechanism pathway process change
 brain axis body connection interaction therapy treatment management outcome symptom risk lever term
-signature role frequency severity duration rate incidence prevalence marker markers status""".split())
+signature role frequency severity duration rate incidence prevalence marker markers status target targets
+event events measure measures score scores value values variant variants sample samples""".split())
+# Words that describe who took part, with no adjective suffix: never a theme on their own.
+_DESCRIBERS = frozenset("""healthy elderly older younger early late daily nightly weekly monthly yearly likely
+normal average typical usual chronic acute""".split())
 _NOT_ADJECTIVES = frozenset({"signal", "animal", "journal", "interval", "proposal", "arrival", "removal"})
 _TREATMENT_STEMS = ("probiotic", "prebiotic", "synbiotic", "antibiotic", "diet", "dietary", "transplant",
                     "supplement", "vitamin", "omega", "fibre", "fiber", "ketogenic", "analgesic", "drug", "medication",
@@ -121,6 +125,7 @@ class _Seen:
     surface: str      # as written at its first occurrence
     in_title: bool    # that occurrence is in the title (title case needs lowering)
     ends_run: bool    # some occurrence ends its run of content words: a noun phrase, not a modifier
+    alone: bool = False  # some occurrence is a run of its own ("events", not only "vascular events")
 
 
 def paper_terms(text: str, title_chars: int = 0) -> dict[str, _Seen]:
@@ -147,11 +152,16 @@ def paper_terms(text: str, title_chars: int = 0) -> dict[str, _Seen]:
                 part = run[start:start + size]
                 key = " ".join(fold(m.group()) for m in part)
                 ends = start + size == len(run)
+                alone = size == len(run)
                 seen = terms.get(key)
                 if seen is None:
-                    terms[key] = _Seen(text[part[0].start():part[-1].end()], part[0].start() < title_chars, ends)
+                    terms[key] = _Seen(text[part[0].start():part[-1].end()], part[0].start() < title_chars, ends,
+                                       alone)
                 elif ends and not seen.ends_run:  # keep the wording of its use as a noun phrase
-                    terms[key] = _Seen(text[part[0].start():part[-1].end()], part[0].start() < title_chars, True)
+                    terms[key] = _Seen(text[part[0].start():part[-1].end()], part[0].start() < title_chars, True,
+                                       alone or seen.alone)
+                elif alone and not seen.alone:
+                    terms[key] = replace(seen, alone=True)
     return terms
 
 
@@ -165,6 +175,8 @@ def _display(seen: _Seen) -> str:
 
 def _adjective(key: str, seen: list[_Seen]) -> bool:
     """A single word that reads as an adjective ("dietary", "therapeutic") and is never seen as a plural."""
+    if key in _DESCRIBERS:
+        return True
     if key in _NOT_ADJECTIVES or any(s.surface.lower().endswith("s") and s.surface.lower() != key for s in seen):
         return False
     return key.endswith(("al", "ary", "ory", "ive", "ous", "ic", "ful", "less", "able", "ible"))
@@ -221,6 +233,8 @@ def shared_terms(papers: Sequence[Paper], min_papers: int = 2, topic: frozenset[
         if re.fullmatch(r"[A-Z][a-z]+(?: [a-z][\w-]*)*", text) and not _TAXON.match(text.split()[0]):
             text = text[0].lower() + text[1:]  # "Sensitivity analyses" began a sentence
         kind = WORD if not best.ends_run or (" " not in key and _adjective(key, seen)) else _kind(key, text)
+        if kind == TERM and " " not in key and sum(s.alone for s in seen) < 2:
+            continue  # only the tail of different phrases ("vascular events", "adverse events"): a coincidence
         found.append(Term(key, text, tuple(papers[i].key for i in indexes), kind))
     by_papers: dict[tuple[str, ...], list[Term]] = {}
     for term in found:

@@ -16,6 +16,11 @@ from .vocabulary import Vocabulary, default_vocabulary
 # Gaps between tokens keep their punctuation, except brackets: an aside is said between commas.
 _GAP = str.maketrans({"(": ", ", ")": ", ", "[": ", ", "]": ", ", "{": "", "}": "", "–": "-"})
 _KEEP = re.compile(r"[^\s.,;:!?'\"-]")
+# A sentence that starts with a figure ("2023 brings ...") starts with its number word in lower
+# case; the voices read a capital as a sentence start, and captions made from it should too.
+_NUMBER_START = re.compile(r"(^|[.!?]\s+)(zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                           r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|"
+                           r"fifty|sixty|seventy|eighty|ninety|hundred|point|minus|plus|nought)\b")
 
 
 def build_rules(vocabulary: Vocabulary, pronunciations: Mapping[str, str], can_say: CanSay) -> list[Rule]:
@@ -88,4 +93,5 @@ def _tidy(s: str) -> str:
     s = re.sub(r",(?:\s*,)+", ",", s)
     s = re.sub(r"([;:!?.]),", r"\1", s)
     s = re.sub(r",\s*([.;:!?])", r"\1", s)
-    return s.strip(" ,;:")
+    s = s.strip(" ,;:")
+    return _NUMBER_START.sub(lambda m: m.group(1) + m.group(2).capitalize(), s)
