@@ -282,7 +282,7 @@ def _to_script(title: str, host_names: tuple[str, str], turns: list[tuple[int, s
     said = []
     for host, marked, section in turns:
         text = v.unmark(marked)
-        said.append(Turn(host=host, text=text, spoken=spoken.say(text), section=section))
+        said.append(Turn(host=host, text=text, spoken=spoken.say_turn(text), section=section))
     return Script(title=title, host_names=host_names, turns=tuple(said), sections=tuple(sections))
 
 

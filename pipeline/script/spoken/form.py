@@ -67,6 +67,10 @@ class SpokenForm:
             return _tidy(self._render(" ".join(re.findall(r"[^\W\d_]+", text))))
         return said
 
+    def say_turn(self, text: str) -> str:
+        """A whole turn said: as `say`, with a sentence that opens with a figure opening with a capital."""
+        return sentence_case(self.say(text))
+
     def _render(self, cleaned: str) -> str:
         out: list[str] = []
         for hit in self._tokeniser.tokens(cleaned):
@@ -84,6 +88,11 @@ class SpokenForm:
         return self._render(text).strip()
 
 
+def sentence_case(said: str) -> str:
+    """ "twenty twenty-three brings ..." -> "Twenty twenty-three brings ..." at each sentence start."""
+    return _NUMBER_START.sub(lambda m: m.group(1) + m.group(2).capitalize(), said)
+
+
 def _tidy(s: str) -> str:
     """Spaces and punctuation made regular; any digit left (other scripts' digits) said."""
     s = "".join(number_words(unicodedata.digit(c)) if c.isdigit() else c for c in s)
@@ -93,5 +102,4 @@ def _tidy(s: str) -> str:
     s = re.sub(r",(?:\s*,)+", ",", s)
     s = re.sub(r"([;:!?.]),", r"\1", s)
     s = re.sub(r",\s*([.;:!?])", r"\1", s)
-    s = s.strip(" ,;:")
-    return _NUMBER_START.sub(lambda m: m.group(1) + m.group(2).capitalize(), s)
+    return s.strip(" ,;:")
