@@ -90,6 +90,8 @@ def capfirst(value: Any) -> Any:
     first = re.split(r"[\s\-\ue001]", text[i:], maxsplit=1)[0]
     if any(c.isupper() for c in first[1:]):
         return value  # "mTOR", "iPSC": capitals of its own, leave alone
+    if "\u03b1" <= text[i:i + 1] <= "\u03c9" or text[i:i + 1] in "µ":
+        return value  # "β = 0.31", "κ", "µg": a symbol, whose capital is another symbol
     return _keep(value, text[:i] + text[i:i + 1].upper() + text[i + 1:])
 
 

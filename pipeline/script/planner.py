@@ -25,7 +25,7 @@ from typing import Any
 
 from ..model import Paper
 from . import design as designs
-from .facts import Fact
+from .facts import Fact, Facts
 from .material import Material, Part, material
 from .relations import AGREE, DIFFER, DISAGREE, Relation, episode_relations
 from .views import Data, EpisodeView, PaperView, unmark
@@ -78,6 +78,28 @@ def _best_effect(facts: Sequence[Fact]) -> Fact | None:
     return found[0] if found else None
 
 
+def _effect_outcome(m: Material, effect: Fact | None) -> Fact | None:
+    """The outcome an effect measures: the last direction or null before it in its own clause, else None."""
+    if effect is None:
+        return None
+    parts = [p for p in (m.lead, m.second, *m.rest, m.conclusion, m.method, *m.more) if p is not None]
+    clause = next((p for p in parts if p.start <= effect.start < p.end), None)
+    if clause is None:
+        return None
+    before = [f for f in m.facts.all("direction") if clause.start <= f.start < effect.start
+              and f.value in ("up", "down", "none") and f.detail and len(f.detail.split()) <= 6]
+    return before[-1] if before else None
+
+
+def _effect_p(facts: Facts, effect: Fact | None) -> Fact | None:
+    """The p-value said with an effect: the first one after it, before any other effect."""
+    if effect is None:
+        return None
+    later = [f.start for f in facts.all("effect") if f.start > effect.start]
+    limit = min(later, default=effect.end + 80)
+    return next((f for f in facts.all("p_value") if effect.start < f.start < limit), None)
+
+
 def _interval(effect: Fact | None) -> str:
     """How the interval sits against no effect: "clear", "edge", "crosses" or "" (no interval)."""
     if effect is None or effect.low is None or effect.high is None:
@@ -105,7 +127,8 @@ def _values(m: Material, key: str, kind: str) -> dict[str, Any]:
         "sample": _data(sample, key, bool(sample and sample.detail)), "n": int(sample.number or 0) if sample else 0,
         "animals": animals, "duration": _data(facts.first("duration"), key),
         "studies": _data(facts.first("studies"), key), "effect": _data(effect, key),
-        "interval": _interval(effect), "p": _data(facts.first("p_value"), key),
+        "interval": _interval(effect), "p": _data(_effect_p(facts, effect), key),
+        "effect_outcome": _data(_effect_outcome(m, effect), key, True),
         "i2": _data(facts.first("i2"), key), "i2_value": facts.i2 or 0.0,
         "direction": direction.value if direction else "", "outcome": _data(direction, key, True),
         "null": facts.null, "null_outcome": _data(nulls[0], key, True) if nulls else None,

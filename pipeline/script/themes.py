@@ -49,6 +49,7 @@ impacting noting worth understanding managing approaching approach approaches he
 discuss discusses well like vs versus
 six seven eight nine ten eleven twelve hour hours day days week weeks month months year years night nights
 minute minutes time times
+ratio ratios interval intervals confidence odds hazard difference differences
 """.split())
 # Single words too general to be a theme in research writing ("disease", "brain", "axis").
 _GENERIC = frozenset("""disease disorder condition health system function mechanism pathway process change

@@ -90,7 +90,13 @@ class SpokenForm:
 
 def sentence_case(said: str) -> str:
     """ "twenty twenty-three brings ..." -> "Twenty twenty-three brings ..." at each sentence start."""
-    return _NUMBER_START.sub(lambda m: m.group(1) + m.group(2).capitalize(), said)
+    said = _NUMBER_START.sub(lambda m: m.group(1) + m.group(2).capitalize(), said)
+    return _LOWER_START.sub(lambda m: m.group(1) + m.group(2).upper(), said)
+
+
+# Any other lower-case sentence start ("non-REM sleep increased", from "NREM"), except after an
+# abbreviation's full stop ("et al. found").
+_LOWER_START = re.compile(r"(^|(?<!\bal)(?<!\bvs)(?<!\.[a-z])(?<!\bcf)(?<!\bca)[.!?]\s+)([a-z])")
 
 
 def _tidy(s: str) -> str:
