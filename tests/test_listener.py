@@ -87,7 +87,8 @@ def test_findings_in_the_hosts_voice_and_sentences_capitalised(env, path):
 def test_sentence_case_after_a_figure():
     said = SpokenForm().say_turn("2023 brings a trial. NREM sleep rose.")
     assert said == "Twenty twenty-three brings a trial. Non-REM sleep rose."
-    assert sentence_case("as Smith et al. found it vs. placebo. it held") == "As Smith et al. found it vs. placebo. It held"
+    said = sentence_case("as Smith et al. found it vs. placebo. it held")
+    assert said == "As Smith et al. found it vs. placebo. It held"
 
 
 def test_themes_are_meaningful_phrases():

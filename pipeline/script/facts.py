@@ -130,7 +130,8 @@ _BACKGROUND = re.compile(
     r"\b(previous(ly)?|prior|earlier|past work|has been|have been|had been|is known|are known|well[- ]established|"
     r"literature|(?:studies|research|evidence|work) (?:has |have )?(?:shown|suggested|suggests?|shows?|reported|"
     r"linked|implicated)|it is (?:thought|believed|unclear)|"
-    r"(?:is|are|was|were) (?:widely |often |commonly |generally |long |usually )?(?:thought|believed|assumed|considered)\b|remains? (?:unclear|unknown)|is (?:uncertain|unclear|"
+    r"(?:is|are|was|were) (?:widely |often |commonly |generally |long |usually )?"
+    r"(?:thought|believed|assumed|considered)\b|remains? (?:unclear|unknown)|is (?:uncertain|unclear|"
     r"unknown|common|undertreated)|^\s*whether)\b", re.IGNORECASE)
 _FUTURE = re.compile(r"\b(future|further (?:studies|research|trials|work)|warrant\w*|are needed|is needed|"
                      r"need for|remains? to be)\b", re.IGNORECASE)
