@@ -143,3 +143,31 @@ def test_greek_statistic_keeps_its_case(env):
     papers = load_papers([FIXTURES / "fields" / "ecology.bib"], None)
     text = " ".join(t.text for t in _draft(env, papers, "Bees and land use").turns)
     assert "β = 0.31" in text and "Β" not in text
+
+
+def _demo(keys):
+    by_key = {p.key: p for p in load_papers([DEMO_BIB], None)}
+    return [by_key[k] for k in keys]
+
+
+def test_a_title_with_a_colon_is_not_followed_by_another(env):
+    papers = _demo(["tang2020dysbiosis", "gorenshtein2023association", "he2023causal", "vuralli2024lps"])
+    for fmt in ("deep-dive", "critique"):
+        intro = " ".join(t.text for t in _draft(env, papers, "Signals from the gut: the evidence", fmt).turns
+                         if t.section == "intro")
+        assert "the evidence: four papers" not in intro and "the evidence, with four papers" in intro
+
+
+@pytest.mark.parametrize("fmt", ["deep-dive", "brief", "critique"])
+def test_hosts_take_turns_between_sections(env, fmt):
+    papers = _demo(["mugo2025unravelling", "grodzka2025probiotics", "kappeter2023fmt", "gazerani2024plate"])
+    turns = _draft(env, papers, "Feeding the microbiome", fmt).turns
+    assert all(a.host != b.host for a, b in zip(turns, turns[1:])), [(t.host, t.text[:40]) for t in turns]
+    assert not any(t.text in ("One piece of the picture.",) for t in turns)  # a turn says something
+
+
+def test_timeline_does_not_repeat_its_connective(env):
+    papers = load_papers([FIXTURES / "fields" / "ecology.bib"], None)
+    synthesis = " ".join(t.text for t in _draft(env, papers, "Bees").turns if t.section == "synthesis")
+    assert "Then, in 2022" in synthesis and "In 2023 came" in synthesis and "And in 2025," in synthesis
+    assert not re.search(r"Then, in \d{4}[^.]*\. Then, in", synthesis)  # never twice in a row
