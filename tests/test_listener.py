@@ -172,3 +172,9 @@ def test_timeline_does_not_repeat_its_connective(env):
     synthesis = " ".join(t.text for t in _draft(env, papers, "Bees").turns if t.section == "synthesis")
     assert "Then, in 2022" in synthesis and "In 2023 came" in synthesis and "And in 2025," in synthesis
     assert not re.search(r"Then, in \d{4}[^.]*\. Then, in", synthesis)  # never twice in a row
+
+
+def test_letters_keep_their_case_mid_sentence_and_in_statistics(env):
+    text = " ".join(t.text for t in _draft(env, load_papers([FIXTURES / "fields" / "sleep.bib"], None), "Sleep").turns)
+    assert "g = 0.62, 95% CI" in text and "G = 0.62" not in text  # Hedges' g, not "G"
+    assert "So sleep deprivation again" in text  # a link term that began a sentence in the abstract

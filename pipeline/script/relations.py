@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from ..model import Paper
 from . import design as designs
 from .facts import Fact, paper_facts
-from .themes import ORGANISM, TREATMENT, _display, _kind, fold, terms_of, topical
+from .themes import ORGANISM, TREATMENT, _kind, fold, said_form, terms_of, topical
 
 AGREE = "agree"
 DISAGREE = "disagree"
@@ -95,7 +95,7 @@ def _shared_term(a: Paper, b: Paper, topic: frozenset[str], common: frozenset[st
     if not keys:
         return ""
     best = max(keys, key=lambda k: (len(k.split()), len(k), k))
-    return _display(theirs[best])
+    return said_form(theirs[best])
 
 
 def _specific(key: str, surface: str) -> bool:

@@ -174,6 +174,14 @@ def _display(seen: _Seen) -> str:
                   and not _TAXON.match(m.group()) else m.group(), seen.surface)
 
 
+def said_form(seen: _Seen) -> str:
+    """A term as said mid-sentence: title case undone, and a capital that only began a sentence lowered."""
+    text = _display(seen)
+    if re.fullmatch(r"[A-Z][a-z]+(?: [a-z][\w-]*)*", text) and not _TAXON.match(text.split()[0]):
+        text = text[0].lower() + text[1:]  # "Sensitivity analyses" began a sentence
+    return text
+
+
 def _adjective(key: str, seen: list[_Seen]) -> bool:
     """A single word that reads as an adjective ("dietary", "therapeutic") and is never seen as a plural."""
     if key in _DESCRIBERS:
@@ -230,9 +238,7 @@ def shared_terms(papers: Sequence[Paper], min_papers: int = 2, topic: frozenset[
             continue
         # A finding's wording reads more naturally than a title's, and a noun use than a modifier.
         best = min(seen, key=lambda s: (not s.ends_run, s.in_title, s.surface[:1].isupper()))
-        text = _display(best)
-        if re.fullmatch(r"[A-Z][a-z]+(?: [a-z][\w-]*)*", text) and not _TAXON.match(text.split()[0]):
-            text = text[0].lower() + text[1:]  # "Sensitivity analyses" began a sentence
+        text = said_form(best)
         kind = WORD if not best.ends_run or (" " not in key and _adjective(key, seen)) else _kind(key, text)
         if kind == TERM and " " not in key and sum(s.alone for s in seen) < 2:
             continue  # only the tail of different phrases ("vascular events", "adverse events"): a coincidence
