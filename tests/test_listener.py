@@ -178,3 +178,11 @@ def test_letters_keep_their_case_mid_sentence_and_in_statistics(env):
     text = " ".join(t.text for t in _draft(env, load_papers([FIXTURES / "fields" / "sleep.bib"], None), "Sleep").turns)
     assert "g = 0.62, 95% CI" in text and "G = 0.62" not in text  # Hedges' g, not "G"
     assert not re.search(r"[a-z,] Sleep deprivation", text) and "sleep deprivation" in text  # began a sentence
+
+
+def test_duration_said_with_the_sample_comes_from_its_clause(env):
+    text = " ".join(t.text for t in _draft(env, load_papers([FIXTURES / "spoken" / "cardiology.bib"], None)).turns)
+    assert "186 854 participants, 5 years" not in text  # "NNT 39 over 5 years" is not how long the trials ran
+    brief = " ".join(t.text for t in _draft(env, load_papers([FIXTURES / "spoken" / "cardiology.bib"], None),
+                                             "3 papers", "brief").turns)
+    assert "Today's episode: three papers" in brief

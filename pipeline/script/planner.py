@@ -78,12 +78,25 @@ def _best_effect(facts: Sequence[Fact]) -> Fact | None:
     return found[0] if found else None
 
 
+def _clause_of(m: Material, fact: Fact) -> Part | None:
+    """The part of the finding a fact sits in."""
+    parts = [p for p in (m.lead, m.second, *m.rest, m.conclusion, m.method, *m.more) if p is not None]
+    return next((p for p in parts if p.start <= fact.start < p.end), None)
+
+
+def _duration(m: Material, sample: Fact | None) -> Fact | None:
+    """How long, said with the sample only from the sample's own clause ("NNT 39 over 5 years" is not it)."""
+    if sample is None:
+        return m.facts.first("duration")
+    clause = _clause_of(m, sample)
+    return next((f for f in m.facts.all("duration") if clause and clause.start <= f.start < clause.end), None)
+
+
 def _effect_outcome(m: Material, effect: Fact | None) -> Fact | None:
     """The outcome an effect measures: the last direction or null before it in its own clause, else None."""
     if effect is None:
         return None
-    parts = [p for p in (m.lead, m.second, *m.rest, m.conclusion, m.method, *m.more) if p is not None]
-    clause = next((p for p in parts if p.start <= effect.start < p.end), None)
+    clause = _clause_of(m, effect)
     if clause is None:
         return None
     before = [f for f in m.facts.all("direction") if clause.start <= f.start < effect.start
@@ -125,7 +138,7 @@ def _values(m: Material, key: str, kind: str) -> dict[str, Any]:
     animals = kind == designs.ANIMAL or (sample is not None and facts.first("organism") is not None)
     return {
         "sample": _data(sample, key, bool(sample and sample.detail)), "n": int(sample.number or 0) if sample else 0,
-        "animals": animals, "duration": _data(facts.first("duration"), key),
+        "animals": animals, "duration": _data(_duration(m, sample), key),
         "studies": _data(facts.first("studies"), key), "effect": _data(effect, key),
         "interval": _interval(effect), "p": _data(_effect_p(facts, effect), key),
         "effect_outcome": _data(_effect_outcome(m, effect), key, True),
