@@ -186,3 +186,9 @@ def test_duration_said_with_the_sample_comes_from_its_clause(env):
     brief = " ".join(t.text for t in _draft(env, load_papers([FIXTURES / "spoken" / "cardiology.bib"], None),
                                              "3 papers", "brief").turns)
     assert "Today's episode: three papers" in brief
+
+
+def test_pooled_studies_not_asked_after_the_method_said_them(env):
+    text = "\n".join(t.text for t in _draft(env, load_papers([FIXTURES / "fields" / "cardiology.bib"], None)).turns)
+    assert "They pooled 31 prospective cohort studies" in text
+    assert "\n31 prospective cohort studies" not in text  # the same fact again, as an answer

@@ -284,7 +284,8 @@ def _content_moves(segment: Segment, opening: str) -> list[Move]:
         moves.append(Move("second", 1, {"part": m.second, "twist": m.twist, "rest": m.rest}))
     if m.method is not None:
         moves.append(Move("method", 2, {"part": m.method}))
-    moves.extend(_number_moves(values, opening))
+    told = {f.kind for f in m.method.facts} if m.method is not None else set()
+    moves.extend(_number_moves(values, opening, told))
     moves.extend(Move("link", 3 if i == 0 else 5, r) for i, r in enumerate(segment.relations))
     if segment.design_role in ("explain", "callback") and not values["null"]:  # a null's caveat came with it
         moves.append(Move("caveat", 3 if segment.design_role != "callback" else 5,
@@ -299,8 +300,11 @@ def _content_moves(segment: Segment, opening: str) -> list[Move]:
     return moves
 
 
-def _number_moves(values: dict[str, Any], opening: str) -> list[Move]:
-    """A result said back (or a null said as one), the sample, pooled studies, the effect and its spread."""
+def _number_moves(values: dict[str, Any], opening: str, told: set[str] | None = None) -> list[Move]:
+    """A result said back (or a null said as one), the sample, pooled studies, the effect and its spread.
+
+    `told`: fact kinds the method move already says ("They pooled 31 studies"), not asked about again.
+    """
     moves: list[Move] = []
     if values["null"]:
         moves.append(Move("null", 2, values))
@@ -308,7 +312,7 @@ def _number_moves(values: dict[str, Any], opening: str) -> list[Move]:
         moves.append(Move("echo", 2, values))
     if values["sample"] is not None and opening != "number":
         moves.append(Move("number", 2, values))
-    if values["studies"] is not None:
+    if values["studies"] is not None and "studies" not in (told or set()):
         moves.append(Move("studies", 2, values))
     if values["effect"] is not None:
         moves.append(Move("effect", 3, values))
