@@ -192,3 +192,8 @@ def test_pooled_studies_not_asked_after_the_method_said_them(env):
     text = "\n".join(t.text for t in _draft(env, load_papers([FIXTURES / "fields" / "cardiology.bib"], None)).turns)
     assert "They pooled 31 prospective cohort studies" in text
     assert "\n31 prospective cohort studies" not in text  # the same fact again, as an answer
+
+
+def test_a_link_term_is_said_as_a_noun_phrase(env):
+    text = " ".join(t.text for t in _draft(env, load_papers([FIXTURES / "fields" / "cardiology.bib"], None)).turns)
+    assert "the same ground as the Ramos study: blood pressure." in text  # not "blood-pressure" (a modifier)

@@ -158,7 +158,8 @@ def paper_terms(text: str, title_chars: int = 0) -> dict[str, _Seen]:
                 if seen is None:
                     terms[key] = _Seen(text[part[0].start():part[-1].end()], part[0].start() < title_chars, ends,
                                        alone)
-                elif ends and not seen.ends_run:  # keep the wording of its use as a noun phrase
+                elif ends and (not seen.ends_run or _unhyphenated(seen.surface, text[part[0].start():part[-1].end()])):
+                    # keep the wording of its use as a noun phrase ("low blood pressure", not "blood-pressure control")
                     terms[key] = _Seen(text[part[0].start():part[-1].end()], part[0].start() < title_chars, True,
                                        alone or seen.alone)
                 elif alone and not seen.alone:
@@ -172,6 +173,11 @@ def _display(seen: _Seen) -> str:
         return seen.surface
     return re.sub(r"[^\W\d_]+", lambda m: m.group().lower() if re.fullmatch(r"[A-Z][a-z]+", m.group())
                   and not _TAXON.match(m.group()) else m.group(), seen.surface)
+
+
+def _unhyphenated(before: str, now: str) -> bool:
+    """The same term written with spaces where it was hyphenated as a modifier before."""
+    return "-" in before and "-" not in now and before.replace("-", " ").lower() == now.lower()
 
 
 def said_form(seen: _Seen) -> str:
