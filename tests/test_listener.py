@@ -197,3 +197,10 @@ def test_pooled_studies_not_asked_after_the_method_said_them(env):
 def test_a_link_term_is_said_as_a_noun_phrase(env):
     text = " ".join(t.text for t in _draft(env, load_papers([FIXTURES / "fields" / "cardiology.bib"], None)).turns)
     assert "the same ground as the Ramos study: blood pressure." in text  # not "blood-pressure" (a modifier)
+
+
+def test_trial_design_not_said_as_people_when_units_are_farms(env):
+    text = " ".join(t.text for t in _draft(env, load_papers([FIXTURES / "fields" / "ecology.bib"], None), "Bees",
+                                           "critique").turns)
+    assert "randomised controlled trial" in text and "Hedgerow" in text
+    assert "people were assigned" not in text and "test cause and effect in people" not in text
