@@ -204,3 +204,9 @@ def test_trial_design_not_said_as_people_when_units_are_farms(env):
                                            "critique").turns)
     assert "randomised controlled trial" in text and "Hedgerow" in text
     assert "people were assigned" not in text and "test cause and effect in people" not in text
+
+
+@pytest.mark.parametrize("path", LISTS, ids=lambda p: f"{p.parent.name}-{p.stem}")
+def test_no_turn_starts_two_sentences_with_so(env, path):
+    for turn in _draft(env, load_papers([path], None), "A reading list").turns:
+        assert not re.search(r"(?:^|[.?!] )So [^.?!]*[.?!] So\b", turn.text), turn.text
