@@ -210,3 +210,12 @@ def test_trial_design_not_said_as_people_when_units_are_farms(env):
 def test_no_turn_starts_two_sentences_with_so(env, path):
     for turn in _draft(env, load_papers([path], None), "A reading list").turns:
         assert not re.search(r"(?:^|[.?!] )So [^.?!]*[.?!] So\b", turn.text), turn.text
+
+
+def test_noun_phrase_findings_and_verb_agreement(env):
+    turns = [t.text for t in _draft(env, _demo(["sgro2023stomach", "dilauro2023linking", "gamil2025severity"]),
+                                    "The big picture").turns]
+    text = " ".join(turns)
+    assert not re.search(r"(?:report|result|found|headline|result):? narrative review emphasising", text)
+    assert "a narrative review emphasising that a diverse, healthy microbiome" in text
+    assert "Where do Gamil's team land?" not in text
