@@ -88,7 +88,8 @@ _REVIEW_VERB = _rx(r"^\s*(we\s+)?review(s)?\s+(the|recent|current|what)\b")
 _MENDELIAN = _rx(r"\bmendelian randomi[sz]ation\b|\btwo-sample MR\b")
 # One trial (singular). "randomised trials" is a body of evidence, not this paper's design.
 _RCT = _rx(r"\brandomi[sz]ed(?:,)?(?:\s+(?:double|single|triple)-blind(?:ed)?,?|\s+placebo-controlled,?|"
-           r"\s+controlled,?|\s+crossover,?|\s+clinical,?|\s+pilot,?|\s+parallel-group,?)*\s+trial\b(?!s)"
+           r"\s+controlled,?|\s+crossover,?|\s+clinical,?|\s+pilot,?|\s+parallel-group,?|\s+field,?)*\s+"
+           r"(?:trial|experiment)\b(?!s)"
            r"|\b(?:were|was)\s+randomly\s+(?:assigned|allocated)\b|\bwe\s+randomi[sz]ed\b|\ban?\s+RCT\b")
 _ANIMAL = _rx(r"\b(?P<o>mice|mouse|murine|rats?|rodents?|zebrafish|piglets?|primates?|macaques?|"
               r"animal models?|drosophila)\b")

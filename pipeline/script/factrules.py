@@ -57,9 +57,13 @@ EFFECT = rx(rf"(?P<m>(?<![\w])(?:{MEASURES}))(?:\s*\(\w+\))?\s*(?:[=:,]|of|was|w
               rf"(?P<ci>[;,]?\s*\(?\s*(?:95\s*%\s*(?:CI|confidence interval|CrI)[\s:,=]*)?"
               rf"(?P<lo>{NUM})\s*(?:to|–|—|-|,)\s*(?P<hi>{NUM})\)?)?", 0)
 EFFECT_CI = rx(r"95\s*%\s*(?:CI|confidence interval|CrI)")
+# An interval after a longer qualifier ("RR 0.79 per 1.0 mmol/L LDL reduction, 95% CI 0.77–0.81"),
+# within the same bracket or clause.
+LATE_CI = rx(rf"[^;()\[\]]{{1,60}}?,?\s*95\s*%\s*(?:CI|confidence interval|CrI)[\s:,=]*"
+             rf"(?P<lo>{NUM})\s*(?:to|–|—|-)\s*(?P<hi>{NUM})", 0)
 PVALUE = rx(r"(?<![\w])[pP]\s*(?:-?\s*value\s*|\s*for\s+trend\s*|\s*for\s+interaction\s*)?"
-              r"(?P<op>[<>=≤≥]|less than)\s*(?P<v>0?\.\d+(?:\s*[×x]\s*10\s*[-−]\s*\d+)?|\d(?:\.\d+)?"
-              r"(?:\s*[×x]\s*10\s*[-−⁻]\s*\d+|e-\d+)?)", 0)
+              r"(?P<op>[<>=≤≥]|less than)\s*(?P<v>0?\.\d+(?:\s*[×x]\s*10\s*(?:[-−]\s*\d+|⁻[⁰¹²³⁴⁵⁶⁷⁸⁹]+))?|"
+              r"\d(?:\.\d+)?(?:\s*[×x]\s*10\s*(?:[-−⁻]\s*\d+|⁻[⁰¹²³⁴⁵⁶⁷⁸⁹]+)|e-\d+)?)", 0)
 I2 = rx(r"\bI\s*(?:²|\^?2)\s*(?:=|:|of|was)?\s*(?P<v>\d+(?:\.\d+)?)\s*%", 0)
 STUDY_WORDS = r"(?:randomi[sz]ed|controlled|clinical|observational|prospective|cohort|case-control|eligible|" \
                r"independent|published|primary|placebo-controlled|included|small|large|additional|trials?,?|and|with|studies)"

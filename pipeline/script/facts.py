@@ -129,7 +129,9 @@ _ABBREV_END = re.compile(r"(?:\b(?:e\.g|i\.e|et al|vs|approx|cf|fig|ca|no|incl)\
 _BACKGROUND = re.compile(
     r"\b(previous(ly)?|prior|earlier|past work|has been|have been|had been|is known|are known|well[- ]established|"
     r"literature|(?:studies|research|evidence|work) (?:has |have )?(?:shown|suggested|suggests?|shows?|reported|"
-    r"linked|implicated)|it is (?:thought|believed|unclear)|remains? (?:unclear|unknown)|is (?:uncertain|unclear|"
+    r"linked|implicated)|it is (?:thought|believed|unclear)|"
+    r"(?:is|are|was|were) (?:widely |often |commonly |generally |long |usually )?"
+    r"(?:thought|believed|assumed|considered)\b|remains? (?:unclear|unknown)|is (?:uncertain|unclear|"
     r"unknown|common|undertreated)|^\s*whether)\b", re.IGNORECASE)
 _FUTURE = re.compile(r"\b(future|further (?:studies|research|trials|work)|warrant\w*|are needed|is needed|"
                      r"need for|remains? to be)\b", re.IGNORECASE)
@@ -252,6 +254,12 @@ def _effects(text: str) -> Iterator[Fact]:
         elif label.lower() == "beta":
             label = "β"
         ci = m.group("ci") and (r.EFFECT_CI.search(m.group("ci")) or m.group("ci").lstrip(" ;,").startswith("("))
+        late = None if ci else r.LATE_CI.match(text, m.end("v"))
+        if late:  # said with its qualifier, so the interval is never reported missing
+            yield Fact("effect", text[m.start():late.end()], m.start(), late.end(), value=label,
+                       detail=text[late.start("lo"):late.end()].strip(), number=_float(m.group("v")),
+                       low=_float(late.group("lo")), high=_float(late.group("hi")))
+            continue
         low = _float(m.group("lo")) if ci else None
         high = _float(m.group("hi")) if ci else None
         end = m.end("ci") if ci else m.end("v")
@@ -281,6 +289,9 @@ def _counts(text: str) -> Iterator[Fact]:
             yield _fact("percent", m, value=m.group("v"), number=float(m.group("v")))
 
 
+_EXPOSURE_THEN_VERB = re.compile(rf"(?:\([^()]{{1,8}}\))?\s+(?:{r.UP}|{r.DOWN})\b", re.IGNORECASE)
+
+
 def _direction(clause: str, m: re.Match[str]) -> tuple[str, str, int, int] | None:
     """(up/down/none/reversed, the outcome's words, where the fact starts and ends) for one verb, or None."""
     verb = m.group("verb").lower()
@@ -289,6 +300,8 @@ def _direction(clause: str, m: re.Match[str]) -> tuple[str, str, int, int] | Non
         return None  # "more than", "less than": a comparison of numbers, not an outcome moving
     if verb in ("higher", "lower", "greater") and re.search(r"(?:predicted|liability to|genetically)\s+$", before):
         return None  # "genetically predicted higher LDL": the exposure, not an outcome
+    if verb in ("higher", "lower", "greater") and m.group("obj") and _EXPOSURE_THEN_VERB.match(clause, m.end()):
+        return None  # "each 50 nmol/L higher Lp(a) raised CAD risk": the exposure, the subject of a verb
     neutral = re.fullmatch(r.NEUTRAL, verb) is not None
     if neutral and not m.group("neg"):
         return None  # "altered", "affected": no direction to say

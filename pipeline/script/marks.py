@@ -90,6 +90,10 @@ def capfirst(value: Any) -> Any:
     first = re.split(r"[\s\-\ue001]", text[i:], maxsplit=1)[0]
     if any(c.isupper() for c in first[1:]):
         return value  # "mTOR", "iPSC": capitals of its own, leave alone
+    if "\u03b1" <= text[i:i + 1] <= "\u03c9" or text[i:i + 1] in "µ":
+        return value  # "β = 0.31", "κ", "µg": a symbol, whose capital is another symbol
+    if re.match(r"[a-z]\s*[=<>≤≥]", text[i:]):
+        return value  # "g = 0.62", "p < .001", "d = 0.4": a statistic's letter has its own case
     return _keep(value, text[:i] + text[i:i + 1].upper() + text[i + 1:])
 
 

@@ -39,6 +39,8 @@ _VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|did|does|do|can|may|might
                    r"|(?<!\bof )(?<!\band )(?<!\bwith )(?<!\bin )(?<!\bby )(?<!\bthe )(?<!\ba )(?<!\ban )(?<!\bor )"
                    r"(?<!, )\b(?:reduced|lowered|raised|increased|decreased|worsened|improved|reversed|shortened)\b"
                    r"|\b\w+ly (?:reduce|lower|raise|increase|decrease|improve|worsen)\b")
+_KIND_PHRASE = re.compile(r"^(?:[A-Za-z-]+\s+){0,2}(?:review|study|trial|meta-analysis|analysis|overview|perspective|"
+                          r"commentary|survey)\s+\w+ing\b", re.IGNORECASE)
 _LINKING = re.compile(r"^(?:Additionally|Moreover|Furthermore|In addition|However|Overall|Also|Finally),\s*")
 # A part that opens like a sentence of its own ("This review weighs ...") is said as it is.
 _OWN_SENTENCE = re.compile(r"^(?:This|These|Here|In this|In these)\b")
@@ -61,6 +63,7 @@ class Part:
     start: int
     end: int
     facts: tuple[Fact, ...]
+    kind_phrase: bool = False  # a noun phrase naming the paper's kind ("narrative review emphasising that ...")
 
 
 @dataclass(frozen=True)
@@ -140,7 +143,7 @@ def parts(paper: Paper, facts: Facts | None = None, strip_stats: bool = False) -
         first = re.sub(r"^[A-Z][a-z]+ly\s+", "", words).split(" ", 1)[0].lower()
         found.append(Part(voice(words, source), _role(inside, words), first in _REPORTING_VERBS,
                           bool(_PRONOUNS.search(words)), _is_clause(words), bool(_OWN_SENTENCE.match(words)),
-                          start, end, inside))
+                          start, end, inside, bool(_KIND_PHRASE.match(words)) and not _is_clause(words)))
     return found
 
 

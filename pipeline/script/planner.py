@@ -25,7 +25,7 @@ from typing import Any
 
 from ..model import Paper
 from . import design as designs
-from .facts import Fact
+from .facts import Fact, Facts
 from .material import Material, Part, material
 from .relations import AGREE, DIFFER, DISAGREE, Relation, episode_relations
 from .views import Data, EpisodeView, PaperView, unmark
@@ -78,6 +78,41 @@ def _best_effect(facts: Sequence[Fact]) -> Fact | None:
     return found[0] if found else None
 
 
+def _clause_of(m: Material, fact: Fact) -> Part | None:
+    """The part of the finding a fact sits in."""
+    parts = [p for p in (m.lead, m.second, *m.rest, m.conclusion, m.method, *m.more) if p is not None]
+    return next((p for p in parts if p.start <= fact.start < p.end), None)
+
+
+def _duration(m: Material, sample: Fact | None) -> Fact | None:
+    """How long, said with the sample only from the sample's own clause ("NNT 39 over 5 years" is not it)."""
+    if sample is None:
+        return m.facts.first("duration")
+    clause = _clause_of(m, sample)
+    return next((f for f in m.facts.all("duration") if clause and clause.start <= f.start < clause.end), None)
+
+
+def _effect_outcome(m: Material, effect: Fact | None) -> Fact | None:
+    """The outcome an effect measures: the last direction or null before it in its own clause, else None."""
+    if effect is None:
+        return None
+    clause = _clause_of(m, effect)
+    if clause is None:
+        return None
+    before = [f for f in m.facts.all("direction") if clause.start <= f.start < effect.start
+              and f.value in ("up", "down", "none") and f.detail and len(f.detail.split()) <= 6]
+    return before[-1] if before else None
+
+
+def _effect_p(facts: Facts, effect: Fact | None) -> Fact | None:
+    """The p-value said with an effect: the first one after it, before any other effect."""
+    if effect is None:
+        return None
+    later = [f.start for f in facts.all("effect") if f.start > effect.start]
+    limit = min(later, default=effect.end + 80)
+    return next((f for f in facts.all("p_value") if effect.start < f.start < limit), None)
+
+
 def _interval(effect: Fact | None) -> str:
     """How the interval sits against no effect: "clear", "edge", "crosses" or "" (no interval)."""
     if effect is None or effect.low is None or effect.high is None:
@@ -103,9 +138,10 @@ def _values(m: Material, key: str, kind: str) -> dict[str, Any]:
     animals = kind == designs.ANIMAL or (sample is not None and facts.first("organism") is not None)
     return {
         "sample": _data(sample, key, bool(sample and sample.detail)), "n": int(sample.number or 0) if sample else 0,
-        "animals": animals, "duration": _data(facts.first("duration"), key),
+        "animals": animals, "duration": _data(_duration(m, sample), key),
         "studies": _data(facts.first("studies"), key), "effect": _data(effect, key),
-        "interval": _interval(effect), "p": _data(facts.first("p_value"), key),
+        "interval": _interval(effect), "p": _data(_effect_p(facts, effect), key),
+        "effect_outcome": _data(_effect_outcome(m, effect), key, True),
         "i2": _data(facts.first("i2"), key), "i2_value": facts.i2 or 0.0,
         "direction": direction.value if direction else "", "outcome": _data(direction, key, True),
         "null": facts.null, "null_outcome": _data(nulls[0], key, True) if nulls else None,
@@ -248,7 +284,8 @@ def _content_moves(segment: Segment, opening: str) -> list[Move]:
         moves.append(Move("second", 1, {"part": m.second, "twist": m.twist, "rest": m.rest}))
     if m.method is not None:
         moves.append(Move("method", 2, {"part": m.method}))
-    moves.extend(_number_moves(values, opening))
+    told = {f.kind for f in m.method.facts} if m.method is not None else set()
+    moves.extend(_number_moves(values, opening, told))
     moves.extend(Move("link", 3 if i == 0 else 5, r) for i, r in enumerate(segment.relations))
     if segment.design_role in ("explain", "callback") and not values["null"]:  # a null's caveat came with it
         moves.append(Move("caveat", 3 if segment.design_role != "callback" else 5,
@@ -263,8 +300,11 @@ def _content_moves(segment: Segment, opening: str) -> list[Move]:
     return moves
 
 
-def _number_moves(values: dict[str, Any], opening: str) -> list[Move]:
-    """A result said back (or a null said as one), the sample, pooled studies, the effect and its spread."""
+def _number_moves(values: dict[str, Any], opening: str, told: set[str] | None = None) -> list[Move]:
+    """A result said back (or a null said as one), the sample, pooled studies, the effect and its spread.
+
+    `told`: fact kinds the method move already says ("They pooled 31 studies"), not asked about again.
+    """
     moves: list[Move] = []
     if values["null"]:
         moves.append(Move("null", 2, values))
@@ -272,7 +312,7 @@ def _number_moves(values: dict[str, Any], opening: str) -> list[Move]:
         moves.append(Move("echo", 2, values))
     if values["sample"] is not None and opening != "number":
         moves.append(Move("number", 2, values))
-    if values["studies"] is not None:
+    if values["studies"] is not None and "studies" not in (told or set()):
         moves.append(Move("studies", 2, values))
     if values["effect"] is not None:
         moves.append(Move("effect", 3, values))

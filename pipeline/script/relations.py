@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from ..model import Paper
 from . import design as designs
 from .facts import Fact, paper_facts
-from .themes import ORGANISM, TREATMENT, _display, _kind, fold, terms_of, topical
+from .themes import ORGANISM, TREATMENT, _kind, fold, said_form, terms_of, topical
 
 AGREE = "agree"
 DISAGREE = "disagree"
@@ -90,11 +90,12 @@ def _shared_term(a: Paper, b: Paper, topic: frozenset[str], common: frozenset[st
     """The longest specific term both papers use, in the later paper's words ("" if none)."""
     mine, theirs = terms_of(a), terms_of(b)
     keys = [k for k in mine if k in theirs and k not in common and not any(topical(w, topic) for w in k.split())
-            and not set(k.split()) & _GENERIC and _specific(k, theirs[k].surface)]
+            and not set(k.split()) & _GENERIC and _specific(k, theirs[k].surface)
+            and mine[k].ends_run and theirs[k].ends_run]  # a noun phrase, not a modifier ("field-realistic")
     if not keys:
         return ""
     best = max(keys, key=lambda k: (len(k.split()), len(k), k))
-    return _display(theirs[best])
+    return said_form(theirs[best])
 
 
 def _specific(key: str, surface: str) -> bool:

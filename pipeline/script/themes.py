@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..model import Paper
 from .design import OTHER, classify
@@ -49,11 +49,16 @@ impacting noting worth understanding managing approaching approach approaches he
 discuss discusses well like vs versus
 six seven eight nine ten eleven twelve hour hours day days week weeks month months year years night nights
 minute minutes time times
+ratio ratios interval intervals confidence odds hazard difference differences
 """.split())
 # Single words too general to be a theme in research writing ("disease", "brain", "axis").
 _GENERIC = frozenset("""disease disorder condition health system function mechanism pathway process change
 brain axis body connection interaction therapy treatment management outcome symptom risk lever term
-signature role frequency severity duration rate incidence prevalence marker markers status""".split())
+signature role frequency severity duration rate incidence prevalence marker markers status target targets
+event events measure measures score scores value values variant variants sample samples""".split())
+# Words that describe who took part, with no adjective suffix: never a theme on their own.
+_DESCRIBERS = frozenset("""healthy elderly older younger early late daily nightly weekly monthly yearly likely
+normal average typical usual chronic acute""".split())
 _NOT_ADJECTIVES = frozenset({"signal", "animal", "journal", "interval", "proposal", "arrival", "removal"})
 _TREATMENT_STEMS = ("probiotic", "prebiotic", "synbiotic", "antibiotic", "diet", "dietary", "transplant",
                     "supplement", "vitamin", "omega", "fibre", "fiber", "ketogenic", "analgesic", "drug", "medication",
@@ -121,6 +126,7 @@ class _Seen:
     surface: str      # as written at its first occurrence
     in_title: bool    # that occurrence is in the title (title case needs lowering)
     ends_run: bool    # some occurrence ends its run of content words: a noun phrase, not a modifier
+    alone: bool = False  # some occurrence is a run of its own ("events", not only "vascular events")
 
 
 def paper_terms(text: str, title_chars: int = 0) -> dict[str, _Seen]:
@@ -147,11 +153,17 @@ def paper_terms(text: str, title_chars: int = 0) -> dict[str, _Seen]:
                 part = run[start:start + size]
                 key = " ".join(fold(m.group()) for m in part)
                 ends = start + size == len(run)
+                alone = size == len(run)
                 seen = terms.get(key)
                 if seen is None:
-                    terms[key] = _Seen(text[part[0].start():part[-1].end()], part[0].start() < title_chars, ends)
-                elif ends and not seen.ends_run:  # keep the wording of its use as a noun phrase
-                    terms[key] = _Seen(text[part[0].start():part[-1].end()], part[0].start() < title_chars, True)
+                    terms[key] = _Seen(text[part[0].start():part[-1].end()], part[0].start() < title_chars, ends,
+                                       alone)
+                elif ends and (not seen.ends_run or _unhyphenated(seen.surface, text[part[0].start():part[-1].end()])):
+                    # keep the wording of its use as a noun phrase ("low blood pressure", not "blood-pressure control")
+                    terms[key] = _Seen(text[part[0].start():part[-1].end()], part[0].start() < title_chars, True,
+                                       alone or seen.alone)
+                elif alone and not seen.alone:
+                    terms[key] = replace(seen, alone=True)
     return terms
 
 
@@ -163,8 +175,23 @@ def _display(seen: _Seen) -> str:
                   and not _TAXON.match(m.group()) else m.group(), seen.surface)
 
 
+def _unhyphenated(before: str, now: str) -> bool:
+    """The same term written with spaces where it was hyphenated as a modifier before."""
+    return "-" in before and "-" not in now and before.replace("-", " ").lower() == now.lower()
+
+
+def said_form(seen: _Seen) -> str:
+    """A term as said mid-sentence: title case undone, and a capital that only began a sentence lowered."""
+    text = _display(seen)
+    if re.fullmatch(r"[A-Z][a-z]+(?: [a-z][\w-]*)*", text) and not _TAXON.match(text.split()[0]):
+        text = text[0].lower() + text[1:]  # "Sensitivity analyses" began a sentence
+    return text
+
+
 def _adjective(key: str, seen: list[_Seen]) -> bool:
     """A single word that reads as an adjective ("dietary", "therapeutic") and is never seen as a plural."""
+    if key in _DESCRIBERS:
+        return True
     if key in _NOT_ADJECTIVES or any(s.surface.lower().endswith("s") and s.surface.lower() != key for s in seen):
         return False
     return key.endswith(("al", "ary", "ory", "ive", "ous", "ic", "ful", "less", "able", "ible"))
@@ -217,10 +244,10 @@ def shared_terms(papers: Sequence[Paper], min_papers: int = 2, topic: frozenset[
             continue
         # A finding's wording reads more naturally than a title's, and a noun use than a modifier.
         best = min(seen, key=lambda s: (not s.ends_run, s.in_title, s.surface[:1].isupper()))
-        text = _display(best)
-        if re.fullmatch(r"[A-Z][a-z]+(?: [a-z][\w-]*)*", text) and not _TAXON.match(text.split()[0]):
-            text = text[0].lower() + text[1:]  # "Sensitivity analyses" began a sentence
+        text = said_form(best)
         kind = WORD if not best.ends_run or (" " not in key and _adjective(key, seen)) else _kind(key, text)
+        if kind == TERM and " " not in key and sum(s.alone for s in seen) < 2:
+            continue  # only the tail of different phrases ("vascular events", "adverse events"): a coincidence
         found.append(Term(key, text, tuple(papers[i].key for i in indexes), kind))
     by_papers: dict[tuple[str, ...], list[Term]] = {}
     for term in found:

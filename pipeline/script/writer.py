@@ -104,6 +104,15 @@ def sentence(text: str) -> str:
     return text if not text or text[-1] in ".!?" else text + "."
 
 
+_COUNT_TITLE = re.compile(r"\s*(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|\w+ of)\s+papers?\s*",
+                          re.IGNORECASE)
+
+
+def counts_only(title: str) -> bool:
+    """A title that only counts the papers ("3 papers", the one-off default): said, it repeats the count."""
+    return not title.strip() or bool(_COUNT_TITLE.fullmatch(title))
+
+
 def paper_context(paper: Paper, index: int, total: int) -> dict[str, Any]:
     """The values a paper template uses, in written form (the names earlier templates used)."""
     key = paper.key
@@ -185,6 +194,7 @@ class _Writer:
             "host_b": v.Data(host_names[1], "show:host"),
             "episode": episode,
             "episode_title": v.Data(episode.title, "episode:title"),
+            "titled": not counts_only(episode.title),
             "description": v.Data(episode.description, "episode:description"),
             "question": v.Data(question, "episode:description"),
             "ep": self.ev,
@@ -272,7 +282,7 @@ def _to_script(title: str, host_names: tuple[str, str], turns: list[tuple[int, s
     said = []
     for host, marked, section in turns:
         text = v.unmark(marked)
-        said.append(Turn(host=host, text=text, spoken=spoken.say(text), section=section))
+        said.append(Turn(host=host, text=text, spoken=spoken.say_turn(text), section=section))
     return Script(title=title, host_names=host_names, turns=tuple(said), sections=tuple(sections))
 
 

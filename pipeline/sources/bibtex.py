@@ -37,6 +37,8 @@ _LATEX = LatexNodes2Text(latex_context=_context, math_mode="text")
 _WALKER_CONTEXT = get_default_latex_walker_context()
 # Text without any of these is plain already and needs no LaTeX decoding (most fields).
 _LATEX_SIGNS = re.compile(r"[\\{}$~%&^_`]|--|''")
+_BARE_PERCENT = re.compile(r"(?<!\\)%")
+_APPROX = re.compile(r"(?<=\s)~(?=\d)")
 
 
 # Our SourceError already reports a broken block; keep bibtexparser's own warning off stderr.
@@ -46,6 +48,11 @@ logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
 def _decode(latex: str, where: str) -> str:
     if not _LATEX_SIGNS.search(latex):
         return strip_markup(latex)
+    # A bare "%" in a field is a percent sign ("95% CI"), not a LaTeX comment that would drop the
+    # rest of the abstract: exports and hand-written .bib files rarely escape it.
+    latex = _BARE_PERCENT.sub(r"\\%", latex)
+    # " ~0.2%" (a space before it) is "about", not LaTeX's tie as in "Fig.~3".
+    latex = _APPROX.sub(r"\\textasciitilde{}", latex)
     try:
         nodes = LatexWalker(latex, latex_context=_WALKER_CONTEXT, tolerant_parsing=True).get_latex_nodes()[0]
         return strip_markup(_LATEX.nodelist_to_text(nodes))

@@ -16,6 +16,11 @@ from .vocabulary import Vocabulary, default_vocabulary
 # Gaps between tokens keep their punctuation, except brackets: an aside is said between commas.
 _GAP = str.maketrans({"(": ", ", ")": ", ", "[": ", ", "]": ", ", "{": "", "}": "", "–": "-"})
 _KEEP = re.compile(r"[^\s.,;:!?'\"-]")
+# A sentence that starts with a figure ("2023 brings ...") starts with its number word in lower
+# case; the voices read a capital as a sentence start, and captions made from it should too.
+_NUMBER_START = re.compile(r"(^|[.!?]\s+)(zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                           r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|"
+                           r"fifty|sixty|seventy|eighty|ninety|hundred|point|minus|plus|nought)\b")
 
 
 def build_rules(vocabulary: Vocabulary, pronunciations: Mapping[str, str], can_say: CanSay) -> list[Rule]:
@@ -62,6 +67,10 @@ class SpokenForm:
             return _tidy(self._render(" ".join(re.findall(r"[^\W\d_]+", text))))
         return said
 
+    def say_turn(self, text: str) -> str:
+        """A whole turn said: as `say`, with a sentence that opens with a figure opening with a capital."""
+        return sentence_case(self.say(text))
+
     def _render(self, cleaned: str) -> str:
         out: list[str] = []
         for hit in self._tokeniser.tokens(cleaned):
@@ -77,6 +86,17 @@ class SpokenForm:
     def _fragment(self, text: str) -> str:
         """A piece of the original text said on its own (the halves of "Th1/Th17")."""
         return self._render(text).strip()
+
+
+def sentence_case(said: str) -> str:
+    """ "twenty twenty-three brings ..." -> "Twenty twenty-three brings ..." at each sentence start."""
+    said = _NUMBER_START.sub(lambda m: m.group(1) + m.group(2).capitalize(), said)
+    return _LOWER_START.sub(lambda m: m.group(1) + m.group(2).upper(), said)
+
+
+# Any other lower-case sentence start ("non-REM sleep increased", from "NREM"), except after an
+# abbreviation's full stop ("et al. found").
+_LOWER_START = re.compile(r"(^|(?<!\bal)(?<!\bvs)(?<!\.[a-z])(?<!\bcf)(?<!\bca)[.!?]\s+)([a-z])")
 
 
 def _tidy(s: str) -> str:
