@@ -49,6 +49,13 @@ class AudioSettings:
 
 
 @dataclass(frozen=True)
+class BuildSettings:
+    """Where a build runs: a Dask scheduler's address, or None for worker processes on this machine."""
+
+    cluster: str | None = None
+
+
+@dataclass(frozen=True)
 class PapersSettings:
     """The show's reading list and how papers no episode names are grouped into new episodes."""
 
@@ -75,6 +82,7 @@ class ShowConfig:
     hosts: tuple[Host, Host]
     audio: AudioSettings
     papers: PapersSettings = PapersSettings()
+    build: BuildSettings = BuildSettings()
 
     @property
     def episodes_dir(self) -> Path:
@@ -178,7 +186,7 @@ def load_show(root: str | Path = ".") -> ShowConfig:
     path = root / CONFIG_NAME
     data = _read_toml(path)
     problems: list[str] = []
-    known_tables = {"show", "hosts", "audio", "papers"}
+    known_tables = {"show", "hosts", "audio", "papers", "build"}
     for key in sorted(set(data) - known_tables):
         problems.append(f"unknown table or setting {key}")
 
@@ -274,6 +282,8 @@ def load_show(root: str | Path = ".") -> ShowConfig:
     papers = PapersSettings(reading_list=reading_list, max_per_episode=pf.integer("max_per_episode", 5, 1, 50))
     pf.unknown({"reading_list", "max_per_episode"})
 
+    build = _build_settings(data.get("build", {}), problems)
+
     if problems:
         raise ConfigError(str(path), problems)
     return ShowConfig(
@@ -281,7 +291,22 @@ def load_show(root: str | Path = ".") -> ShowConfig:
         owner_name=owner_name, owner_email=owner_email, language=language,
         category=category, subcategory=subcategory, explicit=explicit,
         base_url=base_url, cover=cover, hosts=(hosts[0], hosts[1]), audio=audio, papers=papers,
+        build=build,
     )
+
+
+def _build_settings(table: object, problems: list[str]) -> BuildSettings:
+    """`[build]`: `cluster = "tcp://HOST:PORT"`, a Dask scheduler to build on."""
+    bf = _Fields(table if isinstance(table, dict) else {}, "build", problems)
+    cluster = bf.text("cluster", "") or None
+    if cluster is not None:
+        from .cluster import address_problem  # imports no Dask: only the address's form is checked
+
+        wrong = address_problem(cluster)
+        if wrong:
+            problems.append(f"build.cluster {wrong}")
+    bf.unknown({"cluster"})
+    return BuildSettings(cluster=cluster)
 
 
 

@@ -65,3 +65,26 @@ class TurnCache:
             wav.setframerate(audio.sample_rate)
             wav.writeframes(audio.pcm)
         atomic_write(self.path(key), buffer.getvalue())
+
+    # --- turns as episodes use them ------------------------------------------------------
+    # A turn is cached as the workers send it: already resampled to the episode's rate and
+    # levelled, as FLAC. The rate is in the name, so a show at another rate keeps its own.
+
+    def turn_path(self, key: str, rate: int) -> Path:
+        """Where the turn with this key is stored in the episode's format at `rate` Hz."""
+        return self.folder / key[:2] / f"{key}.{rate}.flac"
+
+    def has_turn(self, key: str, rate: int) -> bool:
+        """Whether the turn is cached in the episode's format."""
+        return self.turn_path(key, rate).is_file()
+
+    def turn(self, key: str, rate: int) -> bytes | None:
+        """The turn's FLAC, or None when it is missing or unreadable."""
+        try:
+            return self.turn_path(key, rate).read_bytes()
+        except OSError:
+            return None
+
+    def put_turn(self, key: str, rate: int, flac: bytes) -> None:
+        """Store a turn in the episode's format, as FLAC."""
+        atomic_write(self.turn_path(key, rate), flac)

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import socket
+import sys
+import threading
 from collections.abc import Callable
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from .cache import TurnCache
+from ..config import AudioSettings
+from ..errors import SynthesisError
+from .engine import EngineNotInstalled
 from .registry import speak
 
 
 @dataclass(frozen=True)
 class TurnJob:
-    """One turn to synthesise into the cache: everything a worker needs, and nothing else."""
+    """One turn to synthesise: everything a worker needs, and no path on the client's disk."""
 
     key: str
     text: str
@@ -24,17 +28,57 @@ class TurnJob:
     voice: str
     rate: int
     pitch: float
-    cache_dir: str
+    sample_rate: int  # the episode's: the worker resamples and levels the turn to it
 
 
-def synthesize_turn(job: TurnJob) -> float:
-    """Speak one turn and store it in the cache; returns its length in seconds.
+@dataclass(frozen=True)
+class SpokenTurn:
+    """A synthesis job's result: the turn in the episode's format as FLAC, for the client to cache."""
+
+    key: str
+    flac: bytes
+    seconds: float
+
+
+# Engines hold native state and are used by one thread at a time (a Dask worker may run several).
+_ENGINE_LOCK = threading.Lock()
+
+
+def _dask_worker() -> str | None:
+    """The Dask worker running this task, by name and address; None outside one."""
+    distributed = sys.modules.get("distributed")  # imported only in a Dask worker (or a Dask client)
+    if distributed is None:
+        return None
+    try:
+        worker = distributed.get_worker()
+    except ValueError:
+        return None
+    return f"{worker.name} at {worker.address}"
+
+
+def worker_name() -> str:
+    """Which worker this is, for errors that only some workers have: the Dask worker's name, else host and pid."""
+    return _dask_worker() or f"{socket.gethostname()} pid {os.getpid()}"
+
+
+def synthesize_turn(job: TurnJob) -> SpokenTurn:
+    """Speak one turn and bring it to the episode's format (resampled, levelled, FLAC); return it.
 
     Runs in a worker process; the engine is loaded once per process (see speech.get_engine).
+    An engine or voice this worker lacks fails the turn naming the worker, as other workers may have it.
     """
-    audio = speak(job.engine, job.text, job.voice, job.rate, job.pitch)
-    TurnCache(Path(job.cache_dir)).put(job.key, audio)
-    return audio.duration
+    from ..audio.turnform import episode_turn  # audio depends on speech, not the other way round
+
+    try:
+        with _ENGINE_LOCK:
+            audio = speak(job.engine, job.text, job.voice, job.rate, job.pitch)
+    except SynthesisError as exc:
+        # On a cluster an engine or voice may be missing on one machine only: say which.
+        if isinstance(exc, EngineNotInstalled) or _dask_worker():
+            raise type(exc)(f"on worker {worker_name()}: {exc}") from None
+        raise
+    turn = episode_turn(audio, AudioSettings(sample_rate=job.sample_rate))
+    return SpokenTurn(key=job.key, flac=turn.flac, seconds=audio.duration)
 
 
 class InlineExecutor(Executor):
@@ -65,3 +109,15 @@ def make_executor(jobs: int) -> Executor:
     if jobs <= 1:
         return InlineExecutor()
     return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+
+
+def lost_worker_errors() -> tuple[type[BaseException], ...]:
+    """The errors a job's future raises when the process running it died, for this kind of executor."""
+    errors: list[type[BaseException]] = [BrokenExecutor]
+    distributed = sys.modules.get("distributed")
+    if distributed is not None:
+        # A task whose workers kept dying (after the scheduler's allowed failures), or a lost connection.
+        from distributed.scheduler import KilledWorker
+
+        errors.append(KilledWorker)
+    return tuple(errors)
