@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,8 +38,8 @@ def _feed_files(root: Path) -> dict[str, bytes]:
 def local_cluster(where: Path, workers: int = 2, pythonpath: str = "") -> Iterator[Any]:
     """A LocalCluster of worker processes started in `where`, with their own temporary directory.
 
-    Workers import this checkout's papercast (PYTHONPATH is set before they are spawned);
-    `pythonpath` goes in front of it.
+    Workers import this checkout's papercast; `pythonpath` goes in front of it on their path
+    (a spawned process starts with its parent's sys.path, which is therefore changed while they start).
     """
     work, temp = where / "work", where / "tmp"
     work.mkdir(parents=True)
@@ -46,11 +47,15 @@ def local_cluster(where: Path, workers: int = 2, pythonpath: str = "") -> Iterat
     before_cwd, before_path = os.getcwd(), os.environ.get("PYTHONPATH")
     os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (pythonpath, str(REPO)) if p)
     os.chdir(work)  # spawned workers start in the parent's working directory
+    if pythonpath:
+        sys.path.insert(0, pythonpath)
     try:
         cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                            local_directory=str(where / "dask"), env={"TMPDIR": str(temp)},
                                            dashboard_address=None)
     finally:
+        if pythonpath:
+            sys.path.remove(pythonpath)
         os.chdir(before_cwd)
         if before_path is None:
             os.environ.pop("PYTHONPATH", None)
