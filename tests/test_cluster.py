@@ -170,7 +170,8 @@ def test_a_worker_without_the_engine_fails_its_turns_and_the_other_episode_build
     assert report.built == ["01-first"]
     [(episode, reason)] = report.failed
     assert episode == "02-second"
-    assert "on worker 0 at tcp://127.0.0.1:" in reason and "pyttsx3 is not installed (No module named 'pyttsx3')" in reason
+    assert "on worker 0 at tcp://127.0.0.1:" in reason
+    assert "pyttsx3 is not installed (No module named 'pyttsx3')" in reason
     assert report.exit_code == 1
     feed = (show / "feed" / "feed.xml").read_text()
     assert "<title>First</title>" in feed and "<title>Second</title>" not in feed
