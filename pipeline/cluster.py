@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import socket
+import time
 import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
@@ -47,9 +48,17 @@ def _probe(address: str) -> None:
 
 
 def _window(client: object) -> Callable[[], int]:
-    """How many turns to keep in flight: twice the threads of the workers connected now (workers may join)."""
+    """How many turns to keep in flight: twice the threads of the workers connected (workers may join).
+
+    The count is asked of the scheduler at most once a second: it is consulted after every finished job.
+    """
+    known = {"at": -1.0, "threads": 0}
+
     def window() -> int:
-        return max(4, 2 * sum(client.nthreads().values()))  # type: ignore[attr-defined]
+        if time.monotonic() - known["at"] >= 1.0:
+            known["threads"] = sum(client.nthreads().values())  # type: ignore[attr-defined]
+            known["at"] = time.monotonic()
+        return max(4, 2 * int(known["threads"]))
     return window
 
 
