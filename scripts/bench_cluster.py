@@ -31,8 +31,9 @@ if __name__ == "__main__":
     started = time.monotonic()
     report = build_show(root, jobs=jobs, cluster=cluster)
     wall = time.monotonic() - started
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    print(json.dumps({"wall": wall, "cpu": own.ru_utime + own.ru_stime, "failed": report.failed,
+    own, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    print(json.dumps({"wall": wall, "cpu": own.ru_utime + own.ru_stime,
+                      "children": children.ru_utime + children.ru_stime, "failed": report.failed,
                       "built": len(report.built), "synthesized": report.turns_synthesized}))
 """
 
@@ -70,6 +71,21 @@ def _transferred(root: Path) -> dict[str, int]:
         turns_out += sum(cache.turn_path(key, show.audio.sample_rate).stat().st_size for key in plan.keys)
     mp3s = sum(p.stat().st_size for p in (root / "feed" / "episodes").glob("*.mp3"))
     return {"turns back": turns_back, "episodes' turns out": turns_out, "episodes back": mp3s}
+
+
+def _worker_cpu() -> float:
+    """This process's CPU seconds and its finished children's (run on each Dask worker)."""
+    return _cpu()
+
+
+def _cluster_cpu(address: str) -> float:
+    """CPU seconds used so far by the cluster's workers (with their ffmpeg runs) and by this process,
+    which runs the scheduler and the nannies."""
+    import distributed
+
+    with distributed.Client(address) as client:
+        workers = sum(client.run(_worker_cpu).values())
+    return workers + _cpu()
 
 
 def _cpu() -> float:
@@ -143,7 +159,9 @@ def bench_cluster(demo_copy, jobs: int) -> None:  # type: ignore[no-untyped-def]
         work.mkdir()
         with distributed.LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
                                       local_directory=str(work), dashboard_address=None) as cluster:
+            before = _cluster_cpu(cluster.scheduler_address)
             on_cluster = _build(cluster_root, jobs, cluster.scheduler_address)
+            cluster_cpu = _cluster_cpu(cluster.scheduler_address) - before + on_cluster["cpu"]
         minutes = _audio_minutes(pool_root)
         cluster_minutes = _audio_minutes(cluster_root)
         # The pool's time includes starting its workers; the cluster's, connecting to workers already
@@ -151,6 +169,10 @@ def bench_cluster(demo_copy, jobs: int) -> None:  # type: ignore[no-untyped-def]
         for name, result, audio in (("local pool", pool, minutes), ("LocalCluster", on_cluster, cluster_minutes)):
             print(f"{name}: {audio:.1f} min of audio in {result['wall']:.1f} s = {audio * 60 / result['wall']:.1f}x "
                   f"real time; the client's own CPU {result['cpu'] / audio:.2f} s per minute of audio")
+        pool_cpu = (pool["cpu"] + pool["children"]) / minutes
+        print(f"CPU per minute of audio, everything the build used: pool {pool_cpu:.2f} s "
+              f"(build process, its workers and ffmpeg), cluster {cluster_cpu / cluster_minutes:.2f} s (client, "
+              f"workers and their ffmpeg, scheduler and nannies): unlike wall time, not much moved by other load")
         ratio = (cluster_minutes / on_cluster["wall"]) / (minutes / pool["wall"])
         print(f"cluster throughput / pool throughput: {ratio:.0%} (goal: at least 90 %)")
         moved = _transferred(cluster_root)
