@@ -161,7 +161,8 @@ def bench_cluster(demo_copy, jobs: int) -> None:  # type: ignore[no-untyped-def]
                                       local_directory=str(work), dashboard_address=None) as cluster:
             before = _cluster_cpu(cluster.scheduler_address)
             on_cluster = _build(cluster_root, jobs, cluster.scheduler_address)
-            cluster_cpu = _cluster_cpu(cluster.scheduler_address) - before + on_cluster["cpu"]
+            # The client is this process's child: its CPU is in _cpu()'s RUSAGE_CHILDREN once it has ended.
+            cluster_cpu = _cluster_cpu(cluster.scheduler_address) - before
         minutes = _audio_minutes(pool_root)
         cluster_minutes = _audio_minutes(cluster_root)
         # The pool's time includes starting its workers; the cluster's, connecting to workers already
