@@ -17,10 +17,13 @@ __version__ = "0.1.0"
 from .build import build_show  # noqa: E402  (the stages read __version__ while they load)
 from .config import load_show  # noqa: E402
 from .errors import PapercastError  # noqa: E402
+from .init import ShowInit, init_show  # noqa: E402
 from .oneoff import OneOff, make_episode  # noqa: E402
 from .publish.check import check_feed  # noqa: E402
+from .publish.upload import publish_show  # noqa: E402
 from .report import Progress, Report  # noqa: E402
 from .sources import add_papers  # noqa: E402
+from .watch import watch_show  # noqa: E402
 
-__all__ = ["OneOff", "PapercastError", "Progress", "Report", "__version__", "add_papers", "build_show", "check_feed",
-           "load_show", "make_episode"]
+__all__ = ["OneOff", "PapercastError", "Progress", "Report", "ShowInit", "__version__", "add_papers", "build_show",
+           "check_feed", "init_show", "load_show", "make_episode", "publish_show", "watch_show"]

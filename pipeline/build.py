@@ -48,11 +48,11 @@ from .plan import (
     show_templates,
 )
 from .publish.check import check_feed
-from .publish.cover import write_cover
+from .publish.cover import write_cover, write_episode_image
 from .publish.feed import podcast_guid, write_feed
-from .publish.records import FeedEpisode
 from .publish.page import write_page
 from .publish.records import (
+    FeedEpisode,
     load_plan_index,
     load_podcast_guid,
     load_records,
@@ -119,6 +119,7 @@ def feed_record(plan: EpisodePlan, show: ShowConfig, previous: FeedEpisode | Non
     if loudness is None:  # an unchanged episode: measured when it was encoded
         loudness = (Loudness(previous.loudness_lufs, previous.true_peak_dbtp, "recorded")
                     if previous and not changed and previous.loudness_lufs is not None
+                    and previous.true_peak_dbtp is not None
                     else measure_loudness(audio_path))
     names = f"{show.hosts[0].name} and {show.hosts[1].name}"
     return FeedEpisode(
@@ -140,6 +141,9 @@ def feed_record(plan: EpisodePlan, show: ShowConfig, previous: FeedEpisode | Non
         loudness_lufs=loudness.integrated,
         true_peak_dbtp=loudness.true_peak,
         excerpt=notes_transcript(plan.script, plan.papers),
+        number=plan.definition.number,
+        season=plan.definition.season,
+        image=write_episode_image(show, plan.definition.image, plan.stem) if plan.definition.image else None,
     )
 
 
@@ -229,7 +233,7 @@ def _build(show: ShowConfig, started: float, jobs: int | None, progress: Progres
         try:
             inputs = episode_inputs(shared, definition)
             previous = records.get(definition.id)
-            if _unchanged(show, previous, known_plans.get(definition.id), inputs):
+            if previous is not None and _unchanged(show, previous, known_plans.get(definition.id), inputs):
                 # Made from exactly what made the published episode: nothing to read or write.
                 published[definition.id] = previous
                 plan_index[definition.id] = known_plans[definition.id]
@@ -281,7 +285,7 @@ def _build(show: ShowConfig, started: float, jobs: int | None, progress: Progres
     save_records(show.state_dir, {**records, **published}, podcast_guid=guid)
     save_plan_index(show.state_dir, {key: value for key, value in plan_index.items() if key in published})
     _remove_stale_files(show, episodes)
-    report.problems = check_feed(show.feed_dir, show.base_url)  # last: judges the folder as published
+    report.problems = check_feed(show.feed_dir, show.base_url, show.audio.loudness)  # last: judges the folder as published
     report.seconds = time.monotonic() - started
     return report
 

@@ -12,11 +12,11 @@ from . import __version__
 from .build import build_show
 from .config import CONFIG_NAME, load_show
 from .errors import PapercastError
-from .oneoff import OneOff, make_episode, one_off_script
+from .oneoff import OneOff, make_episode, one_off_draft
 from .publish.check import check_feed, has_errors, summary
 from .report import Progress, Report
 from .sources.readinglist import add_papers, list_papers, paper_lines
-from .sources.registry import FORMATS
+from .sources.registry import FORMATS, source_problems
 from .speech import auto_cast, engine_names, get_engine
 
 
@@ -108,6 +108,15 @@ _minutes_option = click.option("-m", "--minutes", type=click.FloatRange(1, 180),
                                help="Target length in minutes (said more or less about each paper).")
 _jobs_option = click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
                             help="Worker processes for speech synthesis (default: one per core).")
+_strict_option = click.option("--strict", is_flag=True,
+                              help="Refuse the papers if any entry cannot be read (default: skip it and say so).")
+
+
+def _report_skipped(sources: tuple[Path, ...], strict: bool) -> None:
+    """Say on stderr which entries are skipped; with --strict the first of them stops the command."""
+    if not strict:
+        for problem in source_problems(sources):
+            click.echo(f"skipped: {problem}", err=True)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -157,9 +166,10 @@ def build(show_root: Path, quiet: bool, verbose: bool, jobs: int | None, cluster
 @_format_option
 @_minutes_option
 @_jobs_option
+@_strict_option
 def episode(sources: tuple[Path, ...], output: Path, title: str | None, entries: tuple[str, ...],
-            quiet: bool, format_: str | None, minutes: float | None, jobs: int | None) -> None:
-    """Make one episode from paper files (BibTeX or YAML).
+            quiet: bool, format_: str | None, minutes: float | None, jobs: int | None, strict: bool) -> None:
+    """Make one episode from paper files (any format `papercast add` reads).
 
     Hosts and voices come from papercast.toml when run inside a show folder.
 
@@ -167,8 +177,9 @@ def episode(sources: tuple[Path, ...], output: Path, title: str | None, entries:
     Example:
         papercast episode papers.bib -e tang2020dysbiosis -o tang.mp3
     """
+    _report_skipped(sources, strict)
     progress = _progress(quiet, verbose=False)
-    request = OneOff(sources, title, entries or None, format_, minutes)
+    request = OneOff(sources, title, entries or None, format_, minutes, strict=strict)
     report = make_episode(request, output, jobs=jobs, progress=progress)
     _finish(report, progress, quiet=True)
     if not quiet:
@@ -182,23 +193,28 @@ def episode(sources: tuple[Path, ...], output: Path, title: str | None, entries:
 @click.option("--spoken", is_flag=True, help="Print what the engine says (numbers as words, ...).")
 @_format_option
 @_minutes_option
+@_strict_option
 def script(sources: tuple[Path, ...], title: str | None, entries: tuple[str, ...], spoken: bool,
-           format_: str | None, minutes: float | None) -> None:
+           format_: str | None, minutes: float | None, strict: bool) -> None:
     """Print the dialogue an episode of these papers would have.
 
     \b
     Example:
         papercast script papers/migraine-gut.bib -e he2023causal
     """
-    dialogue = one_off_script(OneOff(sources, title, entries or None, format_, minutes))
+    _report_skipped(sources, strict)
+    dialogue, note = one_off_draft(OneOff(sources, title, entries or None, format_, minutes, strict=strict))
     for turn in dialogue.turns:
         click.echo(f"{dialogue.host_names[turn.host]}: {turn.spoken if spoken else turn.text}")
+    if note:
+        click.echo(f"episode: {note}", err=True)  # the same note `papercast build` prints
 
 
 @cli.command()
 @click.option("--show", "show_root", type=click.Path(file_okay=False, path_type=Path), default=".",
               show_default=True, help="The show folder; its feed/ is checked.")
-@click.option("--base-url", help="Where feed/ is served (default: base_url in papercast.toml, else the feed's self link).")
+@click.option("--base-url",
+              help="Where feed/ is served (default: base_url in papercast.toml, else the feed's self link).")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only, no warnings.")
 def check(show_root: Path, base_url: str | None, quiet: bool) -> None:
     """Check the built feed and its files against what podcast apps require.
@@ -210,9 +226,11 @@ def check(show_root: Path, base_url: str | None, quiet: bool) -> None:
     Example:
         papercast check --show ~/shows/migraine
     """
-    if base_url is None and (show_root / CONFIG_NAME).is_file():
-        base_url = load_show(show_root).base_url
-    problems = check_feed(show_root / "feed", base_url)
+    loudness = None
+    if (show_root / CONFIG_NAME).is_file():
+        show = load_show(show_root)
+        base_url, loudness = base_url or show.base_url, show.audio.loudness
+    problems = check_feed(show_root / "feed", base_url, loudness)
     for problem in problems:
         if problem.severity == "error" or not quiet:
             click.echo(str(problem))
@@ -232,18 +250,22 @@ def add(files: tuple[Path, ...], show_root: Path, format_: str | None, strict: b
     """Add the papers in FILEs to the show's reading list, papers/reading-list.yaml.
 
     A FILE may be BibTeX, RIS or CSL-JSON (as Zotero, EndNote, Mendeley or Crossref export
-    them), papercast's YAML, or plain text listing papers (a forum post, an email, a note).
+    them), PubMed/MEDLINE (.nbib), EndNote XML, papercast's YAML, or plain text listing papers
+    (a forum thread copied from a web page, an email, a Markdown note); for plain text, what was
+    found for each paper is listed so you can check it. A file of no known shape is refused.
     A paper already on the list (same DOI, or same title and year) is merged: the copy there
-    keeps its fields and gains those it lacks. Entries that cannot be read are reported and
-    skipped, and the exit status is 1. The next `papercast build` puts new papers in episodes.
+    keeps its fields and gains those it lacks. Entries that cannot be read are reported (on
+    stderr) and skipped, and the exit status is 1. The next `papercast build` puts new papers
+    in episodes.
 
     \b
     Example:
         papercast add ~/Downloads/zotero-export.ris forum-post.txt
     """
     report = add_papers(show_root, list(files), format=format_, strict=strict)
+    errors = {str(outcome) for outcome in report.errors}
     for line in report.lines():
-        click.echo(line)
+        click.echo(line, err=line in errors)  # errors on stderr, so a script can keep the rest
     click.echo(report.summary())
     sys.exit(report.exit_code)
 
@@ -289,13 +311,15 @@ def voices(only: str | None) -> None:
         click.echo(f"{name}: default voices {first!r} and {second!r}")
         for voice in engine.voices():
             detail = ", ".join(x for x in (voice.language, voice.gender) if x)
-            click.echo(f'  engine = "{name}"  voice = "{voice.id}"  # {voice.name}' + (f" ({detail})" if detail else ""))
+            line = f'  engine = "{name}"  voice = "{voice.id}"  # {voice.name}'
+            click.echo(line + (f" ({detail})" if detail else ""))
 
 
 @cli.command()
 @click.option("--show", "show_root", type=click.Path(file_okay=False, path_type=Path), default=".",
               show_default=True, help="The show folder; its feed/ is served.")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 for the whole network).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0 for the whole network).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
 @click.option("-q", "--quiet", is_flag=True, help="Do not log requests.")
 def serve(show_root: Path, host: str, port: int, quiet: bool) -> None:
@@ -313,6 +337,121 @@ def serve(show_root: Path, host: str, port: int, quiet: bool) -> None:
     if not (feed / "feed.xml").is_file():
         raise PapercastError(f"{feed}: no feed.xml yet; run `papercast build` first")
     run_server(feed, host, port, quiet=quiet)
+
+
+@cli.command()
+@click.argument("dest", required=False)
+@click.option("--show", "show_root", type=click.Path(file_okay=False, path_type=Path), default=".",
+              show_default=True, help="The show folder; its built feed/ is uploaded.")
+@click.option("-n", "--dry-run", is_flag=True, help="List what would be uploaded and removed; change nothing.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the summary.")
+def publish(dest: str | None, show_root: Path, dry_run: bool, quiet: bool) -> None:
+    """Upload the built feed/ to DEST, sending only files that changed, feed.xml last.
+
+    DEST is a folder, sftp://user@host/path (ssh's config, agent and keys) or
+    s3://bucket/prefix (the AWS profile and environment; [publish] endpoint for other
+    S3-compatible services); default: [publish] destination in papercast.toml.
+    Needs: pip install 'papercast[publish]' for SFTP and S3.
+
+    \b
+    Example:
+        papercast publish sftp://me@example.org/var/www/podcast
+    """
+    from .publish.upload import publish_show
+
+    def echo(action: str, name: str) -> None:
+        if not quiet:
+            click.echo(f"{action} {name}")
+
+    try:
+        report = publish_show(load_show(show_root), dest or "", dry_run=dry_run, on_file=echo)
+    except KeyboardInterrupt:
+        click.echo("interrupted: the destination still holds a complete feed; publish again to finish", err=True)
+        sys.exit(130)
+    if dry_run and not quiet:
+        for line in report.lines():
+            click.echo(line)
+    click.echo(report.summary())
+
+
+@cli.command()
+@click.option("--show", "show_root", type=click.Path(file_okay=False, path_type=Path), default=".",
+              show_default=True, help="The show folder (holds papercast.toml).")
+@click.option("--quiet-ms", type=click.IntRange(50, 60000), default=400, show_default=True,
+              help="How long files must be quiet before a burst of writes counts as one change.")
+@_jobs_option
+def watch(show_root: Path, quiet_ms: int, jobs: int | None) -> None:
+    """Build the show, then rebuild it whenever its papers, episodes, templates or settings change.
+
+    Reading lists outside the show named in [papers] reading_list (a Zotero Better BibTeX
+    auto-export) are watched too. One line per rebuild; a failed build is reported and
+    watching goes on. Stop with Ctrl-C.
+
+    \b
+    Example:
+        papercast watch --show ~/shows/migraine
+    """
+    import logging
+
+    from .watch import watch_show
+
+    # The readers report a malformed entry in the rebuild's line; bibtexparser's own warning would be a second one.
+    logging.getLogger("bibtexparser").setLevel(logging.ERROR)
+    click.echo(f"watching {show_root.resolve()} (Ctrl-C to stop)", err=True)
+    try:
+        watch_show(show_root, lambda rebuild: click.echo(rebuild.line()), jobs=jobs, quiet_ms=quiet_ms)
+    except KeyboardInterrupt:
+        click.echo("stopped watching", err=True)
+
+
+def _ask(value: str | None, label: str, default: str) -> str:
+    # Prompt only a person at a terminal; a script or CI gets the default, never a hang.
+    if value is not None:
+        return value
+    return str(click.prompt(label, default=default)) if sys.stdin.isatty() else default
+
+
+@cli.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", help="The show's title (default: from the folder's name).")
+@click.option("--author", help="Author shown in podcast apps (default: your login name).")
+@click.option("--email", help="Owner e-mail for podcast directories (default: a placeholder).")
+@click.option("--language", help="Language code, such as en or en-GB (default: en).")
+@click.option("--category", help="An Apple Podcasts category (default: Science).")
+@click.option("--engine", default="auto", show_default=True,
+              help="Speech engine for both hosts (see `papercast voices`).")
+@click.option("--from", "sources", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Add the papers in this file and plan the first episodes (repeatable).")
+def init(directory: Path, title: str | None, author: str | None, email: str | None, language: str | None,
+         category: str | None, engine: str, sources: tuple[Path, ...]) -> None:
+    """Start a new show in DIRECTORY (default: here), ready to build.
+
+    Writes a commented papercast.toml, papers/, episodes/ and a .gitignore; an existing
+    show is never overwritten. Asks for unset options only when run at a terminal.
+
+    \b
+    Example:
+        papercast init myshow --from ~/Zotero/export.bib
+    """
+    from .init import ShowInit, default_settings, init_show
+
+    base = default_settings(directory)
+    settings = ShowInit(title=_ask(title, "Title", base.title), author=_ask(author, "Author", base.author),
+                        email=_ask(email, "Owner e-mail", base.email), language=_ask(language, "Language", "en"),
+                        category=_ask(category, "Apple Podcasts category", "Science"), engine=engine)
+    report = init_show(directory, settings, sources)
+    for path in report.written:
+        click.echo(f"wrote {path}")
+    if report.added is not None:
+        for line in report.added.lines():
+            click.echo(line)
+        click.echo(report.added.summary())
+    for path in report.episodes:
+        click.echo(f"planned {path}")
+    click.echo("next:")
+    for command in report.next_commands(str(directory)):
+        click.echo(f"    {command}")
+    sys.exit(report.exit_code)
 
 
 def main() -> None:

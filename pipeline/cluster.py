@@ -5,7 +5,6 @@ Dask is an optional extra (`papercast[cluster]`), imported only when a build nam
 
 from __future__ import annotations
 
-import re
 import socket
 import time
 import warnings
@@ -13,35 +12,22 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager
 
+from .config import scheduler_address_problem, scheduler_host_port
 from .errors import ClusterError
 
 CLUSTER_INSTALL = "pip install 'papercast[cluster]'"
-# A scheduler's address as `dask scheduler` prints it: tcp://HOST:PORT (tls:// with certificates).
-_ADDRESS = re.compile(r"^(?:tcp|tls)://(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):(?P<port>\d{1,5})$")
 # Long enough for a scheduler across a network, short enough that a wrong address fails at once.
 CONNECT_SECONDS = 10
 # How long a build waits for the first worker to join a scheduler that has none.
 WORKERS_SECONDS = 60
 
 
-def address_problem(address: str) -> str | None:
-    """What is wrong with a scheduler address, or None if it has the form tcp://HOST:PORT."""
-    match = _ADDRESS.match(address)
-    if match is None:
-        return f"{address!r} is not a Dask scheduler address such as tcp://10.0.0.5:8786"
-    if not 0 < int(match["port"]) < 65536:
-        return f"{address!r} has no valid port"
-    return None
-
-
 def _probe(address: str) -> None:
     """Open and close a TCP connection to the scheduler, so a wrong address fails now with one line."""
     # Dask's own connect retries a refused connection until its timeout; a plain socket says at once.
-    match = _ADDRESS.match(address)
-    assert match is not None  # checked by address_problem
-    host = match["host"].strip("[]")
+    host, port = scheduler_host_port(address)
     try:
-        with socket.create_connection((host, int(match["port"])), timeout=CONNECT_SECONDS):
+        with socket.create_connection((host, port), timeout=CONNECT_SECONDS):
             pass
     except OSError as exc:
         raise ClusterError(f"cannot reach the Dask scheduler at {address}: {exc.strerror or exc}") from None
@@ -65,7 +51,7 @@ def _window(client: object) -> Callable[[], int]:
 @contextmanager
 def cluster_executor(address: str) -> Iterator[tuple[Executor, Callable[[], int]]]:
     """A Dask client's executor for the scheduler at `address`, and the number of turns to keep in flight."""
-    problem = address_problem(address)
+    problem = scheduler_address_problem(address)
     if problem:
         raise ClusterError(problem)
     try:

@@ -55,7 +55,9 @@ def write_if_changed(path: Path, data: bytes | str, error: type[PapercastError] 
 
 @contextmanager
 def exclusive(lock_path: Path, waiting: Callable[[], None] | None = None) -> Iterator[None]:
-    """Hold an exclusive lock on `lock_path` for the block, waiting (after calling `waiting`) while another run holds it.
+    """Hold an exclusive lock on `lock_path` for the block, waiting while another run holds it.
+
+    `waiting` is called once before waiting, so the person running it knows why nothing happens.
 
     The lock goes with the process, so one that is killed never leaves a show locked.
     """

@@ -40,15 +40,16 @@ class OneOff:
     entries: tuple[str, ...] | None = None
     format: str | None = None
     minutes: float | None = None
+    strict: bool = True  # False: entries that cannot be read are skipped (`papercast script` and `episode`)
 
 
 def _one_off_plan(request: OneOff, show: ShowConfig, hosts: tuple[Host, Host], cache: TurnCache) -> EpisodePlan:
     sources = tuple(Path(s).resolve() for s in request.sources)
-    papers = load_papers(sources, request.entries)
+    papers = load_papers(sources, request.entries, strict=request.strict)
     title = request.title or (papers[0].title if len(papers) == 1 else f"{len(papers)} papers")
     definition = EpisodeDef(id="episode", path=sources[0], title=title, description="", sources=sources,
                             entries=request.entries, date=None, format=request.format, minutes=request.minutes)
-    return plan_episode(show, definition, hosts, None, None, pronunciation_table(show), cache)
+    return plan_episode(show, definition, hosts, None, None, pronunciation_table(show), cache, papers=papers)
 
 
 @contextmanager
@@ -63,10 +64,16 @@ def _one_off_cache(show: ShowConfig) -> Iterator[TurnCache]:
 
 def one_off_script(request: OneOff, show_root: Path | None = None) -> Script:
     """The dialogue an episode of these papers would have (hosts from the show in `show_root`, if any)."""
+    return one_off_draft(request, show_root)[0]
+
+
+def one_off_draft(request: OneOff, show_root: Path | None = None) -> tuple[Script, str]:
+    """The dialogue, and the build's note when the asked length can't be met with content ("" otherwise)."""
     show = show_settings(show_root or Path.cwd())
     hosts = resolve_hosts(show.hosts)
     with _one_off_cache(show) as cache:
-        return _one_off_plan(request, show, hosts, cache).script
+        plan = _one_off_plan(request, show, hosts, cache)
+        return plan.script, plan.length_note
 
 
 def make_episode(request: OneOff, output: Path, show_root: Path | None = None,

@@ -1,4 +1,7 @@
-"""Planning: what each episode will be (papers, script, turns, file names) and the fingerprints that say when to plan again."""
+"""Planning: what each episode will be (papers, script, turns, file names).
+
+Also the fingerprints that say when an episode must be planned again, and new episodes for new papers.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,11 +44,13 @@ from .script import (
     draft_script,
     template_environment,
 )
-from .script.spoken import SpokenForm
+from .script.spoken import VOCABULARY_FILE, SpokenForm, latin_only, show_vocabulary
+from .script.writer import DEFAULT_WPM
 from .sources.registry import load_papers, read_papers, reading_list
 from .speech.cache import TurnCache, turn_key, voice_version
 from .speech.casting import words_per_minute
 from .speech.pronounce import PRONUNCIATION_FILES, Pronunciation, apply_pronunciations
+from .speech.registry import cast_can_say
 
 # --- context: what each episode will be -----------------------------------------------------
 
@@ -79,14 +84,18 @@ def show_templates(show: ShowConfig) -> jinja2.Environment:
 
 
 def episode_draft(show: ShowConfig, definition: EpisodeDef, papers: Sequence[Paper],
-                  pronunciations: dict[str, Pronunciation], wpm: tuple[float, float] = (160, 160),
-                  env: jinja2.Environment | None = None) -> Draft:
-    """The dialogue for one episode of the show, in its format and, if it has one, to its length."""
+                  pronunciations: dict[str, Pronunciation], wpm: tuple[float, float] = DEFAULT_WPM,
+                  env: jinja2.Environment | None = None, can_say: Callable[[str], bool] = latin_only) -> Draft:
+    """The dialogue for one episode of the show, in its format and, if it has one, to its length.
+
+    The spoken form uses the show's vocabulary and keeps from the engines what `can_say` refuses.
+    """
     info = EpisodeInfo(id=definition.id, title=definition.title, description=definition.description)
     env = env or template_environment(show.templates_dir)
     names = (show.hosts[0].name, show.hosts[1].name)
     respellings = {word: entry.say for word, entry in pronunciations.items()}
-    return draft_script(show.title, names, info, papers, env, SpokenForm(respellings),
+    spoken = SpokenForm(respellings, vocabulary=show_vocabulary(show.root), can_say=can_say)
+    return draft_script(show.title, names, info, papers, env, spoken,
                         format=definition.format or DEFAULT_FORMAT, minutes=definition.minutes,
                         words_per_minute=wpm,
                         pauses=(show.audio.turn_pause_ms / 1000, show.audio.section_pause_ms / 1000))
@@ -100,12 +109,14 @@ def now() -> dt.datetime:
 
 def plan_episode(show: ShowConfig, definition: EpisodeDef, hosts: tuple[Host, Host], cover: Path | None,
                  previous: FeedEpisode | None, pronunciations: dict[str, Pronunciation],
-                 cache: TurnCache | None = None, env: jinja2.Environment | None = None) -> EpisodePlan:
-    """Read an episode's papers and write its script; name its file by a hash of its content."""
-    papers = load_papers(definition.sources, definition.entries)
+                 cache: TurnCache | None = None, env: jinja2.Environment | None = None,
+                 papers: list[Paper] | None = None) -> EpisodePlan:
+    """Read an episode's papers (unless given) and write its script; name its file by a hash of its content."""
+    papers = load_papers(definition.sources, definition.entries) if papers is None else papers
     # Pace is measured only when a length is asked for, so ordinary rebuilds stay cheap.
     wpm = words_per_minute(hosts, cache) if definition.minutes and cache else (160.0, 160.0)
-    draft = episode_draft(show, definition, papers, pronunciations, wpm, env)
+    draft = episode_draft(show, definition, papers, pronunciations, wpm, env,
+                          can_say=cast_can_say(host.engine for host in hosts))
     script = draft.script
     texts = tuple(apply_pronunciations(turn.spoken, pronunciations, hosts[turn.host].engine)
                   for turn in script.turns)
@@ -155,12 +166,17 @@ def _files_digest(paths: Iterable[Path]) -> str:
 def _code_digest() -> str:
     """A hash of papercast's own code and templates: a change to either may change any episode."""
     package = Path(__file__).parent
-    return _files_digest(path for path in package.rglob("*") if path.suffix in (".py", ".j2"))
+    # .toml: the shipped vocabulary (script/vocabulary.toml) decides what the hosts say.
+    return _files_digest(path for path in package.rglob("*") if path.suffix in (".py", ".j2", ".toml"))
 
 
 def show_inputs(show: ShowConfig, hosts: tuple[Host, Host], cover: Path | None) -> str:
-    """A hash of what every episode's plan is made from: code, show settings, voices, templates, pronunciations, cover."""
-    files = [show.root / CONFIG_NAME, *(show.root / name for name in PRONUNCIATION_FILES)]
+    """A hash of what every episode's plan is made from.
+
+    That is papercast's code, the show's settings, voices, templates, vocabulary, pronunciations and cover.
+    """
+    files = [show.root / CONFIG_NAME, show.root / VOCABULARY_FILE,
+             *(show.root / name for name in PRONUNCIATION_FILES)]
     if show.templates_dir.is_dir():
         files += [path for path in show.templates_dir.rglob("*") if path.is_file()]
     if cover is not None:
@@ -175,8 +191,9 @@ def episode_inputs(shared: str, definition: EpisodeDef) -> str:
     The hosts' measured pace (for an episode with a length) needs no place of its own: it is
     measured from the hosts' voices, which the show's inputs name with their versions.
     """
+    image = {definition.image} if definition.image else set()  # its own cover art is published with it
     return _digest({"show": shared, "definition": dataclasses.asdict(definition),
-                    "files": _files_digest({definition.path, *definition.sources})})
+                    "files": _files_digest({definition.path, *definition.sources, *image})})
 
 
 # --- new papers: episodes for what no episode covers yet ------------------------------------
@@ -221,7 +238,8 @@ def add_new_episodes(show: ShowConfig, definitions: Sequence[EpisodeDef]) -> lis
         topic = _topic([p for _, p in group])
         slug = re.sub(r"[^a-z0-9]+", "-", topic.lower()).strip("-")
         path = show.episodes_dir / f"{number:02d}-new-{slug}.toml"
-        sources = sorted({str(s.relative_to(show.root)) for s, _ in group})
+        # A reading list outside the show (a Zotero auto-export) is named by its absolute path.
+        sources = sorted({str(s.relative_to(show.root)) if s.is_relative_to(show.root) else str(s) for s, _ in group})
         lines = [
             f"# Written by papercast build on {dt.date.today().isoformat()} for papers no episode covered.",
             f"title = {json.dumps(f'New papers on {topic}')}",

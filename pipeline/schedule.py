@@ -21,10 +21,11 @@ from .audio.episode import EncodedEpisode, EpisodeJob, encode_episode
 from .audio.turnform import episode_turn
 from .config import AudioSettings, Host
 from .errors import PapercastError
+from .jobs import SpokenTurn, TurnJob, synthesize_turn
 from .plan import EpisodePlan
 from .report import Progress, Report
 from .speech.cache import TurnCache
-from .speech.workers import SpokenTurn, TurnJob, default_jobs, lost_worker_errors, make_executor, synthesize_turn
+from .speech.workers import default_jobs, lost_worker_errors, make_executor
 
 # --- output: speak, assemble, encode -------------------------------------------------------
 

@@ -6,6 +6,7 @@ import array
 import json
 
 import feedparser
+import lxml.etree
 import podcastparser
 import pytest
 from pydub import AudioSegment
@@ -14,6 +15,7 @@ from pydub.silence import detect_silence
 from pipeline.audio import mp3_duration
 from pipeline.build import build_show
 from pipeline.publish.records import load_records
+from pipeline.publish.spec import PODCAST_NS
 from pipeline.config import load_show
 from pipeline.errors import ConfigError
 from tests.conftest import make_show
@@ -164,10 +166,46 @@ def test_a_client_subscribes_over_http_and_downloads_everything(built):
             with urllib.request.urlopen(request) as response:
                 assert response.status == 206
                 assert response.read() == (root / "feed" / local).read_bytes()[-1024:]
-            for key in ("chapters_json_url", "transcript_url"):
-                linked = episode[key].removeprefix("http://127.0.0.1:8765/podcast/")
+            # gPodder shows the chapters from psc:chapters in the item.
+            assert [c["title"] for c in episode["chapters"]][0] == "Introduction"
+        items = lxml.etree.fromstring(feed).findall("channel/item")
+        for item in items:
+            for tag in item.iter(f"{{{PODCAST_NS}}}chapters", f"{{{PODCAST_NS}}}transcript"):
+                linked = tag.get("url").removeprefix("http://127.0.0.1:8765/podcast/")
                 with urllib.request.urlopen(base + linked) as response:
                     assert response.read() == (root / "feed" / linked).read_bytes()
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_published_episodes_measure_as_played_and_carry_strict_tags_and_chapters(built):
+    """Real speech, as published: -16 LUFS as played (mono on both speakers) within 1 LU, true peak
+    at most -1 dBTP; ID3v2.3 with TYER that id3lib reads; chapters gPodder's parser sees."""
+    import re
+    import shutil
+    import subprocess
+
+    from mutagen.mp3 import MP3
+
+    root, _ = built
+    mp3s = sorted((root / "feed" / "episodes").glob("*.mp3"))
+    assert len(mp3s) == 2
+    for mp3 in mp3s:
+        info = MP3(mp3).info
+        assert (info.channels, round(info.bitrate / 1000), info.sample_rate) == (1, 96, 44100)
+        log = subprocess.run(["ffmpeg", "-nostdin", "-hide_banner", "-nostats", "-i", str(mp3), "-af",
+                              "pan=stereo|c0=c0|c1=c0,loudnorm=print_format=json", "-f", "null", "-"],
+                             capture_output=True, text=True, check=True).stderr  # as players play it
+        report = json.loads(re.findall(r"\{[^{}]*\}", log)[-1])
+        assert abs(float(report["input_i"]) - -16.0) <= 1.0 and float(report["input_tp"]) <= -1.0, report
+        if shutil.which("id3v2"):
+            listing = subprocess.run(["id3v2", "-l", str(mp3)], capture_output=True, text=True).stdout
+            assert re.search(r"^TYER \(Year\): 20\d\d$", listing, re.M), listing
+    with (root / "feed" / "feed.xml").open("rb") as handle:
+        podcast = podcastparser.parse("http://127.0.0.1:8765/podcast/feed.xml", handle)
+    for episode in podcast["episodes"]:
+        chapters = json.loads((root / "feed" / episode["enclosures"][0]["url"].removeprefix(
+            "http://127.0.0.1:8765/podcast/").replace(".mp3", ".chapters.json")).read_text())["chapters"]
+        assert [c["title"] for c in episode["chapters"]] == [c["title"] for c in chapters]
+        assert [c["start"] for c in episode["chapters"]] == [int(c["startTime"]) for c in chapters]

@@ -28,7 +28,8 @@ from pipeline.publish.feed import write_feed
 from pipeline.publish.records import FeedEpisode
 from pipeline.model import Author, Paper
 
-BASE = "http://127.0.0.1:8765/gut/"
+# A public https address: the good feed gets no advice (a loopback or http one would; see below).
+BASE = "https://pod.example.org/gut/"
 NS = {"itunes": ITUNES, "podcast": PODCAST, "atom": ATOM}
 UTC = dt.timezone.utc
 PAPER = Paper(key="smith2021", title="Vagal <signals> & mood", journal="Nature", year=2021,
@@ -51,13 +52,13 @@ VTT = "item[1]/podcast:transcript[@type='text/vtt']"  # the WebVTT transcript ta
 
 
 @functools.lru_cache(maxsize=None)
-def mp3_bytes(seconds: float, frequency: int) -> bytes:
-    """A real mono 44.1 kHz MP3 of a sine tone, made once per test session."""
+def mp3_bytes(seconds: float, frequency: int, bitrate: str = "96k") -> bytes:
+    """A real mono 44.1 kHz MP3 of a sine tone (at the bit rate Apple recommends), made once per test session."""
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "tone.mp3"
         subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i",
                         f"sine=frequency={frequency}:duration={seconds}", "-ac", "1", "-ar", "44100",
-                        "-b:a", "64k", str(out)], check=True)
+                        "-b:a", bitrate, str(out)], check=True)
         return out.read_bytes()
 
 
@@ -108,20 +109,20 @@ def _tag(parent: etree._Element, name: str, text: str | None, attrs: dict[str, s
     element.text = text
 
 
-def make_show(root: Path) -> ShowConfig:
+def make_show(root: Path, base: str = BASE) -> ShowConfig:
     return ShowConfig(
         root=root, title="Test Show: Gut & Brain", description="Two hosts read <the> literature.",
         author="Ada Host", owner_name="Ada Owner", owner_email="ada@example.org", language="en",
-        category="Science", subcategory="Life Sciences", explicit=False, base_url=BASE, cover=None,
+        category="Science", subcategory="Life Sciences", explicit=False, base_url=base, cover=None,
         hosts=(Host("Ada"), Host("Ben")), audio=AudioSettings(),
     )
 
 
-def make_good_feed(root: Path) -> tuple[ShowConfig, list[FeedEpisode]]:
+def make_good_feed(root: Path, base: str = BASE) -> tuple[ShowConfig, list[FeedEpisode]]:
     """A complete show in `root/feed`: two real MP3s, their transcripts and chapters, feed and page."""
     from pipeline.publish.page import write_page  # the channel <link> names the page
 
-    show = make_show(root)
+    show = make_show(root, base)
     folder = show.feed_dir / "episodes"
     folder.mkdir(parents=True)
     episodes = []
@@ -371,6 +372,53 @@ def test_each_warning_is_caught_and_is_no_error(good_feed: Path, mutate: Mutatio
     assert any(p.severity == "warning" and fragment in f"{p.where}: {p.what}" for p in problems), \
         "\n".join(map(str, problems))
     assert not has_errors(problems), "\n".join(map(str, problems))
+
+
+# --- advice: warnings with their fix ---------------------------------------------------------
+
+@pytest.mark.parametrize(("base", "kind"), [("http://127.0.0.1:8765/gut/", "loopback"),
+                                            ("http://192.168.1.20:8000/", "private"),
+                                            ("http://localhost:8000/", "local")])
+def test_a_base_url_only_this_machine_or_network_reaches_is_a_warning_with_its_fix(
+        tmp_path: Path, base: str, kind: str) -> None:
+    feed = make_good_feed(tmp_path / "show", base)[0].feed_dir
+    problems = check_feed(feed, base)
+    assert not has_errors(problems), "\n".join(map(str, problems))
+    where_base = [p for p in problems if "base URL" in p.what]
+    assert len(where_base) == 1 and f"is a {kind} address" in where_base[0].what
+    assert "set show.base_url to the public https:// address" in where_base[0].fix
+    [plain] = [p for p in problems if "https" in p.what]  # one warning for the feed, not one per URL
+    assert plain.what.startswith("8 chapter and transcript URL(s) are http://") and "reverse proxy" in plain.fix
+    assert len(problems) == 2
+    assert check_feed(feed) == problems  # the same when the base URL comes from the self link
+
+
+def test_audio_below_apples_recommendation_is_a_warning_with_its_fix(good_feed: Path) -> None:
+    (good_feed / f"{E1}.mp3").write_bytes(mp3_bytes(6, 440, "64k"))
+    set_attr("item[2]/enclosure", "length", str((good_feed / f"{E1}.mp3").stat().st_size))(good_feed)
+    [problem] = check_feed(good_feed, BASE)
+    assert problem.severity == "warning" and problem.where == "feed/episodes"
+    assert problem.what == "1 episode(s): 64 kbit/s mono is below the 96 kbit/s Apple recommends for mono MP3"
+    assert problem.fix.startswith('set [audio] bitrate = "96k"') and "about 14 MB per hour" in problem.fix
+
+
+def test_an_episodes_own_image_is_judged_like_the_cover(good_feed: Path) -> None:
+    Image.new("RGB", (800, 600)).save(good_feed / "episodes" / "art.png")
+    set_attr("item[1]/itunes:image", "href", BASE + "episodes/art.png")(good_feed)
+    problems = check_feed(good_feed, BASE)
+    assert [(p.severity, p.where) for p in problems] == [("error", "episodes/art.png")] * 2  # not square, too small
+    set_attr("item[1]/itunes:image", "href", BASE + "episodes/gone.png")(good_feed)
+    assert any("episodes/gone.png, which does not exist" in p.what for p in check_feed(good_feed, BASE))
+
+
+@pytest.mark.parametrize(("target", "word"), [(-19.0, "quieter"), (-14.0, "louder")])
+def test_a_loudness_target_apple_would_not_choose_is_a_warning_with_its_fix(good_feed: Path, target: float,
+                                                                           word: str) -> None:
+    [problem] = check_feed(good_feed, BASE, target)
+    assert problem.severity == "warning" and problem.where == "papercast.toml"
+    assert f"loudness = {target:g} LUFS is outside the -16 LUFS" in problem.what and word in problem.what
+    assert problem.fix.startswith("set [audio] loudness = -16")
+    assert check_feed(good_feed, BASE, -16.5) == []  # within 1 LU
 
 
 # --- reports ---------------------------------------------------------------------------------

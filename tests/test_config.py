@@ -24,7 +24,51 @@ def test_show_config_reads_every_field(show_dir):
     assert show.hosts[1].voice == "gmw/en-us+f3"
     assert show.hosts[0].rate == 175
     assert show.owner_name == "Tester"  # defaults to the author
-    assert show.audio.bitrate == "64k"
+    # Mono by default, at the lowest bit rate Apple recommends for mono MP3, -16 LUFS as played.
+    assert (show.audio.channels, show.audio.bitrate, show.audio.loudness) == (1, "96k", -16.0)
+
+
+def _with(show_dir, extra_show: str = "", extra: str = "") -> None:
+    text = (show_dir / "papercast.toml").read_text().replace("[show]\n", "[show]\n" + extra_show, 1)
+    (show_dir / "papercast.toml").write_text(text + extra)
+
+
+def test_audio_and_publishing_settings(show_dir):
+    _with(show_dir, 'copyright = "© 2026 Tester"\nlicense = "CC-BY-4.0"\n'
+                    'license_url = "https://creativecommons.org/licenses/by/4.0/"\n',
+          '\n[audio]\nchannels = 2\nloudness = -18\n')
+    show = load_show(show_dir)
+    assert (show.audio.channels, show.audio.bitrate, show.audio.loudness) == (2, "128k", -18.0)  # stereo's default
+    assert (show.copyright, show.license) == ("© 2026 Tester", "CC-BY-4.0")
+
+
+def test_bad_audio_and_publishing_settings_are_refused(show_dir):
+    _with(show_dir, 'license_url = "not a url"\n',
+          '\n[audio]\nchannels = 6\nbitrate = "100k"\nloudness = -9\nsample_rate = 22050\n')
+    text = (show_dir / "papercast.toml").read_text()
+    (show_dir / "papercast.toml").write_text(text.replace('rate = 175\n', 'rate = 175\nhref = "x y"\n', 1))
+    with pytest.raises(ConfigError) as info:
+        load_show(show_dir)
+    for expected in ["audio.channels must be between 1 and 2", "audio.bitrate must be one of",
+                     "audio.loudness must be a number of LUFS between -24 and -14", "audio.sample_rate must be one of",
+                     "show.license_url 'not a url'", "show.license_url needs show.license", "hosts[1].href 'x y'"]:
+        assert any(expected in p for p in info.value.problems), (expected, info.value.problems)
+
+
+def test_episode_numbers_season_and_image(show_dir):
+    from PIL import Image
+
+    Image.new("RGB", (1400, 1400), (1, 2, 3)).save(show_dir / "art.png")
+    path = show_dir / "episodes" / "01-first.toml"
+    path.write_text(path.read_text() + 'episode = 7\nseason = 2\nimage = "art.png"\n')
+    episode = load_episode(path, show_dir)
+    assert (episode.number, episode.season, episode.image) == (7, 2, show_dir / "art.png")
+    Image.new("RGB", (300, 200)).save(show_dir / "art.png")
+    path.write_text(path.read_text().replace("episode = 7", "episode = 0"))
+    with pytest.raises(ConfigError) as info:
+        load_episode(path, show_dir)
+    assert any("episode must be a whole number from 1" in p for p in info.value.problems)
+    assert any("image 'art.png' is 300x200 pixels" in p for p in info.value.problems)
 
 
 def test_every_problem_is_reported_at_once(tmp_path):

@@ -21,12 +21,14 @@ from pipeline.publish.feed import podcast_guid, write_feed
 from pipeline.publish.records import FeedEpisode
 from pipeline.publish.cover import _generated_cover
 from pipeline.publish.feed import show_notes_html
-from pipeline.publish.spec import PODCAST_NS, PODCAST_NS_LEGACY
+from pipeline.publish.spec import PODCAST_NS, PSC_NS
 from pipeline.model import Author, Paper
 
 ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
 PODCAST = f"{{{PODCAST_NS}}}"
-OLD_PODCAST = f"{{{PODCAST_NS_LEGACY}}}"
+PSC = f"{{{PSC_NS}}}"
+# The namespace's first URI, which papercast once repeated chapters and transcripts under.
+OLD_URI = "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md"
 UTC = dt.timezone.utc
 PAPERS = (
     Paper(key="a", title="Vagal <signals> & mood", journal="Nature", year=2021, doi="10.1038/s41586-021-0001-x",
@@ -108,7 +110,7 @@ def test_feed_reads_back_in_feedparser_and_podcastparser(show: ShowConfig) -> No
     assert first["published"] == int(episodes[0].published.timestamp())
     assert first["description"] == "Summary of episode 1."
     assert 'href="https://doi.org/10.1038/s41586-021-0001-x"' in first["description_html"]
-    assert first["link"] == "https://pod.example.org/gut/episodes/01-gut-signals-3f2a9c.txt"
+    assert first["link"] == "https://pod.example.org/gut/#01-gut-signals"  # the episode on the show page
 
     with Image.open(show.feed_dir / "cover.png") as cover:
         assert (cover.format, cover.size) == ("PNG", (1400, 1400))
@@ -257,7 +259,19 @@ def test_podcasting_2_channel_tags(show: ShowConfig) -> None:
     people = channel.findall(f"{PODCAST}person")
     assert [(p.text, p.get("role")) for p in people] == [("Ada", "host"), ("Ben", "host")]
     assert channel.findtext(f"{PODCAST}medium") == "podcast"
-    assert channel.find(f"{OLD_PODCAST}guid") is None  # only item chapters and transcripts are repeated
+    assert channel.find("copyright") is None and channel.find(f"{PODCAST}license") is None  # not set
+
+
+def test_copyright_license_and_people_links_from_the_settings(tmp_path: Path) -> None:
+    show = make_show(tmp_path, copyright="© 2026 Ada Host", license="CC-BY-4.0",
+                     license_url="https://creativecommons.org/licenses/by/4.0/",
+                     hosts=(Host("Ada", href="https://example.org/ada", img="https://example.org/ada.jpg"), Host("Ben")))
+    channel = etree.fromstring(write_feed(show, make_episodes(show)).read_bytes()).find("channel")
+    assert channel.findtext("copyright") == "© 2026 Ada Host"
+    licence = channel.find(f"{PODCAST}license")
+    assert (licence.text, dict(licence.attrib)) == ("CC-BY-4.0", {"url": "https://creativecommons.org/licenses/by/4.0/"})
+    assert [dict(p.attrib) for p in channel.findall(f"{PODCAST}person")] == [
+        {"role": "host", "href": "https://example.org/ada", "img": "https://example.org/ada.jpg"}, {"role": "host"}]
 
 
 def test_a_kept_podcast_guid_survives_a_move(tmp_path: Path) -> None:
@@ -273,14 +287,16 @@ def test_items_link_chapters_and_transcripts(show: ShowConfig) -> None:
     root = etree.fromstring(write_feed(show, make_episodes(show)).read_bytes())
     newest, first = root.find("channel").findall("item")
     base = "https://pod.example.org/gut/episodes/01-gut-signals-3f2a9c"
-    for namespace in (PODCAST, OLD_PODCAST):
-        (chapters,) = first.findall(f"{namespace}chapters")
-        assert dict(chapters.attrib) == {"url": f"{base}.chapters.json", "type": "application/json+chapters"}
-        assert [dict(t.attrib) for t in first.findall(f"{namespace}transcript")] == [
-            {"url": f"{base}.transcript.json", "type": "application/json", "language": "en"},
-            {"url": f"{base}.srt", "type": "application/x-subrip", "language": "en"},
-            {"url": f"{base}.vtt", "type": "text/vtt", "language": "en", "rel": "captions"},
-        ]
+    # One podcast:chapters and one tag per transcript file, under the current URI only: the spec
+    # makes clients treat both URIs as one, so copies under the old URI would be duplicates.
+    (chapters,) = first.findall(f"{PODCAST}chapters")
+    assert dict(chapters.attrib) == {"url": f"{base}.chapters.json", "type": "application/json+chapters"}
+    assert [dict(t.attrib) for t in first.findall(f"{PODCAST}transcript")] == [
+        {"url": f"{base}.transcript.json", "type": "application/json", "language": "en"},
+        {"url": f"{base}.srt", "type": "application/x-subrip", "language": "en"},
+        {"url": f"{base}.vtt", "type": "text/vtt", "language": "en", "rel": "captions"},
+    ]
+    assert OLD_URI not in etree.tostring(root).decode()
     assert newest.find(f"{PODCAST}chapters") is None and newest.find(f"{PODCAST}transcript") is None
 
 
@@ -299,11 +315,61 @@ def test_what_feedparser_and_podcastparser_report_of_podcasting_2(show: ShowConf
     assert first.podcast_transcript == {"url": f"{base}.vtt", "type": "text/vtt", "language": "en", "rel": "captions"}
     assert "podcast_chapters" not in parsed.entries[0]
 
-    # podcastparser reads item chapters and transcripts only under the namespace's old URI,
-    # which is why feed.py repeats them there; it too keeps the last transcript, the captions.
+    # podcastparser reads podcast:* item tags only under the namespace's old URI, which the feed
+    # no longer repeats them under: gPodder gets its chapters from psc:chapters instead.
     with path.open("rb") as stream:
         pod = podcastparser.parse(show.url_for("feed.xml"), stream)
-    first = pod["episodes"][1]
-    assert first["chapters_json_url"] == f"{base}.chapters.json" and first["transcript_url"] == f"{base}.vtt"
-    assert "chapters_json_url" not in pod["episodes"][0] and "transcript_url" not in pod["episodes"][0]
-    assert "import_prohibited" not in pod  # podcast:locked, under the current URI only
+    assert "chapters_json_url" not in pod["episodes"][1] and "import_prohibited" not in pod
+
+
+CHAPTERS_JSON = """{"version": "1.2.0", "chapters": [
+  {"startTime": 0, "title": "Introduction", "endTime": 62.5},
+  {"startTime": 62.5, "title": "Vagal <signals> & mood", "url": "https://doi.org/10.1038/s41586-021-0001-x",
+   "endTime": 3725.25},
+  {"startTime": 3725.25, "title": "Wrap-up"}]}"""
+
+
+def test_gpodder_sees_each_episodes_chapters_through_podlove_simple_chapters(show: ShowConfig) -> None:
+    episodes = make_episodes(show)
+    (show.feed_dir / episodes[0].chapters).write_text(CHAPTERS_JSON)
+    root = etree.fromstring(write_feed(show, episodes).read_bytes())
+    first = root.find("channel").findall("item")[1]
+    (psc,) = first.findall(f"{PSC}chapters")
+    assert psc.get("version") == "1.2"
+    assert [c.get("start") for c in psc] == ["00:00:00.000", "00:01:02.500", "01:02:05.250"]
+    with (show.feed_dir / "feed.xml").open("rb") as stream:
+        pod = podcastparser.parse(show.url_for("feed.xml"), stream)  # gPodder's own parser
+    assert pod["episodes"][1]["chapters"] == [
+        {"start": 0, "title": "Introduction"},
+        {"start": 62, "title": "Vagal <signals> & mood", "href": "https://doi.org/10.1038/s41586-021-0001-x"},
+        {"start": 3725, "title": "Wrap-up"}]
+    assert "chapters" not in pod["episodes"][0]  # episode 2 has no chapters file
+
+
+def test_items_carry_numbers_titles_and_images(show: ShowConfig, tmp_path: Path) -> None:
+    episodes = make_episodes(show)
+    third = dataclasses.replace(episodes[1], id="03-bonus", guid="papercast-03", audio="episodes/03.mp3",
+                                published=dt.datetime(2026, 3, 17, 6, 0, tzinfo=UTC), number=10, season=2,
+                                image="episodes/03.cover.png")
+    (show.feed_dir / "episodes" / "03.mp3").write_bytes(b"\xff\xfb" * 10)
+    root = etree.fromstring(write_feed(show, [*episodes, third]).read_bytes())
+    items = root.find("channel").findall("item")  # newest first
+    assert [i.findtext(f"{ITUNES}title") for i in items] == ["Episode 2", "Episode 2", "Episode 1"]
+    assert [i.findtext(f"{ITUNES}episode") for i in items] == ["10", "2", "1"]  # its own, else its place
+    assert [i.findtext(f"{PODCAST}episode") for i in items] == ["10", "2", "1"]
+    assert [i.findtext(f"{ITUNES}season") for i in items] == ["2", None, None]
+    assert [i.findtext(f"{PODCAST}season") for i in items] == ["2", None, None]
+    assert [i.find(f"{ITUNES}image").get("href") for i in items] == [
+        "https://pod.example.org/gut/episodes/03.cover.png", "https://pod.example.org/gut/cover.png",
+        "https://pod.example.org/gut/cover.png"]
+    assert [i.findtext("link") for i in items] == [f"https://pod.example.org/gut/#{e}" for e in
+                                                    ("03-bonus", "02-sleep", "01-gut-signals")]
+
+
+def test_simple_chapters_can_be_left_out_and_then_their_namespace_too(tmp_path: Path) -> None:
+    show = make_show(tmp_path, simple_chapters=False)
+    episodes = make_episodes(show)
+    (show.feed_dir / episodes[0].chapters).write_text(CHAPTERS_JSON)
+    data = write_feed(show, episodes).read_bytes()
+    assert PSC_NS.encode() not in data  # not even declared: the W3C validator warns about the namespace
+    assert etree.fromstring(data).find(f"channel/item/{PODCAST}chapters") is not None

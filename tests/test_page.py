@@ -9,6 +9,7 @@ import json
 import os
 import re
 import shutil
+import sys
 import threading
 import time
 from pathlib import Path
@@ -52,13 +53,13 @@ def test_episodes_newest_first_with_player_chapters_transcript_and_papers(built:
         assert audio.get("src") == f"episodes/{stem}.mp3" and (show.feed_dir / audio.get("src")).is_file()
         buttons = article.findall(".//ol[@class='chapters']//button")
         assert [b.get("data-seek") for b in buttons] == [f"{start:.3f}" for start, _, _ in chapters]
-        assert [b.findall("span")[1].text for b in buttons] == [t for _, t, _ in chapters]  # "<signals> &" as text
+        assert [b.findall("span")[-1].text for b in buttons] == [t for _, t, _ in chapters]  # "<signals> &" as text
         links = [a.get("href") for a in article.findall(".//ol[@class='chapters']//a")]
         assert links == [url for _, _, url in chapters if url]
         speakers = [s.text for s in article.findall(".//div[@class='turns']//span[@class='speaker']")]
         merged = [who for n, (who, *_rest) in enumerate(lines) if n == 0 or lines[n - 1][0] != who]
         assert speakers == merged  # consecutive lines of one speaker are one turn
-        spans = article.findall(".//div[@class='turns']//span[@class='line']")
+        spans = article.xpath(".//div[@class='turns']//button[@class='line']")  # timed: lines are buttons
         assert [(s.get("data-seek"), s.text) for s in spans] == [(f"{a:.3f}", text) for _, a, _, text in lines]
         papers = article.findall(".//ol[@class='papers']/li/a")
         assert papers[0].get("href") == "https://doi.org/10.1038/s41586-021-0001-x"
@@ -116,7 +117,7 @@ def test_transcript_falls_back_to_webvtt_then_plain_text(built: tuple) -> None:
     (show.feed_dir / f"{E1}.transcript.json").unlink()
     page = lxml_html.fromstring(render_page(show, episodes))
     first = page.xpath("//article[@id='01-first']")[0]
-    assert first.xpath(".//span[@class='line']/text()")[2] == "Signals < noise & mood?"  # from the VTT, unescaped
+    assert first.xpath(".//*[@class='line']/text()")[2] == "Signals < noise & mood?"  # from the VTT, unescaped
     assert first.xpath(".//span[@class='speaker']/text()") == ["Ada", "Ben", "Ada", "Ben"]
 
     (show.feed_dir / f"{E1}.vtt").unlink()
@@ -226,3 +227,122 @@ def test_in_chromium_the_player_has_the_duration_and_chapters_and_lines_seek(
     assert elsewhere == []
     # A Content-Security-Policy violation or script error would be logged here.
     assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+
+
+# --- small screens, keyboard and screen readers ------------------------------------------------
+
+LONG_DOI = "10.1016/j.very-long-journal-name.2025.0123456789-supplementary-material-appendix-b"
+
+
+def axe_source() -> str:
+    """axe-core's script, as scripts/setup installs it from npm beside the virtual environment."""
+    for path in (Path(os.environ.get("PAPERCAST_AXE_JS", "/nonexistent")),
+                 Path(sys.prefix) / "axe" / "node_modules" / "axe-core" / "axe.min.js"):
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    missing = "axe-core is not installed (scripts/setup test installs it with npm into .venv/axe)"
+    if os.environ.get("CI"):
+        pytest.fail(missing)  # CI runs scripts/setup test: there the check must run, not be skipped
+    pytest.skip(missing)
+
+
+@pytest.fixture()
+def long_doi(built: tuple) -> tuple:
+    """The built page, with a paper whose DOI is one long unbreakable word."""
+    show, episodes = built
+    paper = dataclasses.replace(PAPER, doi=LONG_DOI, title="Supercalifragilisticexpialidocious" * 2)
+    episodes = [dataclasses.replace(ep, papers=(paper, *ep.papers[1:])) for ep in episodes]
+    write_page(show, episodes)
+    return show, episodes
+
+
+def at_width(driver: Any, url: str, width: int, scheme: str = "light") -> None:
+    """Load `url` as a phone `width` CSS pixels wide would show it (in a light or dark scheme), every transcript open."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": True})
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia",
+                           {"features": [{"name": "prefers-color-scheme", "value": scheme}]})
+    driver.get(url)
+    driver.execute_script("document.querySelectorAll('details').forEach((d) => { d.open = true; });")
+
+
+@pytest.mark.parametrize(("width", "scheme"), [(320, "light"), (375, "light"), (320, "dark")])
+def test_on_a_phone_nothing_scrolls_sideways_and_axe_finds_no_serious_violation(
+        long_doi: tuple, served: str, browser: Any, width: int, scheme: str) -> None:
+    source = axe_source()
+    at_width(browser, served, width, scheme)
+    assert browser.execute_script(f"return matchMedia('(prefers-color-scheme: {scheme})').matches")
+    assert browser.execute_script("return window.innerWidth") == width
+    overflow = browser.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    wide = browser.execute_script(f"""return [...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().right > {width} + 0.5 && !e.closest('.sr-only'))
+        .map((e) => e.tagName + '.' + e.className)""")
+    assert overflow <= 0 and wide == [], wide
+    assert LONG_DOI in browser.find_element("css selector", ".cite").text.replace("\n", "")
+    result = run_axe(browser, source)
+    assert serious(result) == [], serious(result)
+    assert result["testEngine"]["version"].startswith("4.")
+
+
+def run_axe(driver: Any, source: str) -> dict[str, Any]:
+    """axe-core's report on the page as it is now."""
+    driver.execute_script(source)  # WebDriver's scripts are not held to the page's CSP
+    driver.set_script_timeout(60)
+    result = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']}).then((r) => done(r), (e) => done({error: String(e)}));")
+    assert "error" not in result, result
+    return result
+
+
+def serious(result: dict[str, Any]) -> list[tuple[str, str, list[Any]]]:
+    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
+            if v["impact"] in ("serious", "critical")]
+
+
+def test_the_accessibility_check_does_catch_violations(built: tuple, served: str, browser: Any) -> None:
+    """The harness itself: faint text and a button without a name must be reported."""
+    source = axe_source()
+    at_width(browser, served, 320)
+    # Styled through the CSSOM: the page's policy blocks style attributes in markup.
+    browser.execute_script("const faint = document.createElement('p'); faint.textContent = 'faint';"
+                           "faint.style.color = '#eee'; faint.style.background = '#fff';"
+                           "document.querySelector('main').prepend(faint, document.createElement('button'));")
+    assert {found[0] for found in serious(run_axe(browser, source))} == {"color-contrast", "button-name"}
+
+
+def test_transcript_lines_are_reached_and_played_by_keyboard_and_announced(
+        built: tuple, served: str, browser: Any) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    browser.get(served)
+    article = "document.getElementById('01-first')"
+    browser.find_element("css selector", "[id='01-first'] details summary").click()  # opens it, focused
+    keys = ActionChains(browser)
+    keys.send_keys(Keys.TAB).perform()  # the scrollable transcript itself
+    assert browser.execute_script("return document.activeElement.className") == "turns"
+    keys.send_keys(Keys.TAB).perform()  # its one tab stop: the first line's time
+    assert browser.execute_script("return document.activeElement.dataset.seek") == "0.000"
+    stops = browser.execute_script(f"return {article}.querySelectorAll('.turns [tabindex=\"0\"]').length")
+    assert stops == 1  # one stop for the whole transcript, not one per line
+    for _ in range(5):
+        keys.send_keys(Keys.ARROW_DOWN).perform()
+    focused = "document.activeElement"
+    assert browser.execute_script(f"return {focused}.textContent") == "Signals < noise & mood?"
+    assert browser.execute_script(f"return {focused}.tagName + {focused}.tabIndex") == "BUTTON0"
+    keys.send_keys(Keys.ENTER).perform()
+    audio = f"{article}.querySelector('audio')"
+    wait_for(browser, f"return !{audio}.seeking && {audio}.currentTime >= 3.0")
+    assert browser.execute_script(f"return {audio}.currentTime") == pytest.approx(3.0, abs=1.0)
+    status = f"{article}.querySelector('[role=status]')"
+    assert browser.execute_script(f"return {status}.textContent") == "Playing from 0:03"
+    assert browser.execute_script(f"return {status}.getAttribute('role')") == "status"  # a polite live region
+    keys.send_keys(Keys.END).perform()
+    assert browser.execute_script(f"return {focused}.textContent") == "That's all for today."
+    keys.send_keys(Keys.SPACE).perform()
+    wait_for(browser, f"return !{audio}.seeking && {audio}.currentTime >= 4.5")
+    keys.send_keys(Keys.HOME).perform()
+    assert browser.execute_script(f"return {focused}.dataset.seek") == "0.000"
+    described = browser.execute_script(f"return {article}.querySelector('.turns').getAttribute('aria-describedby')")
+    assert "arrow keys" in browser.execute_script(f"return document.getElementById('{described}').textContent")

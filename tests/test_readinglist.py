@@ -174,6 +174,8 @@ def test_bad_files_and_entries_are_skipped_and_reported(show: Path, tmp_path: Pa
         f"skipped: {empty}: no papers found (the file is empty)",
         f"skipped: {binary}: cannot be read (not UTF-8 text)",
         f"skipped: {missing}: cannot be read (no such file or directory)",
+        f"note: {ris}: entry 1 (line 1) ('good') has no year, DOI or finding",
+        f"note: {ris}: entry 3 (line 7) ('goodb') has no year, DOI or finding",
     ]
     assert report.summary() == f"2 added, 0 merged, 5 skipped (5 with an error); {show / STORE} updated"
     assert report.exit_code == 1
@@ -186,7 +188,7 @@ def test_strict_adds_nothing_when_anything_is_wrong(show: Path, tmp_path: Path) 
     bad = write(tmp_path / "bad.yaml", "- {title: Fine}\n- {journal: No title}\n- {title: Also fine, year: soon}\n")
     with pytest.raises(SourceError) as info:
         add_papers(show, [RIS, bad], strict=True)
-    assert str(info.value) == f"{bad}: entry 2 has no title (and 1 more problem); nothing was added (strict)"
+    assert str(info.value) == f"{bad}: entry 2 (line 2) has no title (and 1 more problem); nothing was added (strict)"
     assert (show / STORE).read_bytes() == before
     assert add_papers(show, [RIS], strict=True).exit_code == 0  # good files are still fine
 
@@ -195,7 +197,7 @@ def test_a_broken_reading_list_is_never_rewritten(show: Path) -> None:
     store = write(show / STORE, "papers:\n- {key: a, title: A}\n- {key: b}\n")
     with pytest.raises(SourceError) as info:
         add_papers(show, [RIS])
-    assert str(info.value) == f"{store}: entry 'b' has no title (fix the reading list before adding to it)"
+    assert str(info.value) == f"{store}: entry 'b' (line 3) has no title (fix the reading list before adding to it)"
     assert store.read_text(encoding="utf-8") == "papers:\n- {key: a, title: A}\n- {key: b}\n"
 
 

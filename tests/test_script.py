@@ -14,6 +14,7 @@ import pytest
 from pipeline.script import views
 from pipeline.errors import TemplateError
 from pipeline.model import Paper, Script, Section, Turn
+from pipeline.script.material import material
 from pipeline.script import (
     PACKAGE_TEMPLATES,
     EpisodeInfo,
@@ -114,18 +115,19 @@ def test_transitions_link_consecutive_papers_by_what_they_share(demo):
         return next(t.text for t in script.turns if t.section == f"paper-{key}")
 
     assert "gut microbiota" in opening("gorenshtein2023association")  # a shared term
-    assert "The Journal of Headache and Pain" in opening("vuralli2024lps")  # the same journal as He et al.
-    assert "headache" in opening("cho2025oral").lower()  # a term shared with Vuralli et al.
+    assert "the Journal of Headache and Pain" in opening("vuralli2024lps")  # the same journal as He et al.
+    # Not "headache", a word both happen to use: the same design as Vuralli et al.'s instead.
+    assert "another observational study" in opening("cho2025oral").lower()
 
 
 def test_synthesis_and_outro(demo):
     script = demo("01-signals-from-the-gut").script
     synthesis = " ".join(t.text for t in script.turns if t.section == "synthesis")
     assert "three of the five papers" in synthesis.lower() and "gut microbiota" in synthesis.lower()
-    assert "dysbiosis" in synthesis  # shared by three papers
+    assert "dysbiosis" in synthesis.lower()  # shared by three papers
     assert "two observational studies" in synthesis.lower() and "one animal study" in synthesis
     assert "2020" in synthesis and "2025" in synthesis  # how the evidence moved over the years
-    assert "Whether what was seen in mice holds in people." in synthesis  # an open question
+    assert "whether what Tang's team saw in mice holds in people" in synthesis  # an open question, with its paper
     outro = " ".join(t.text for t in script.turns if t.section == "outro")
     assert "summary of research, not medical advice" in outro and "show notes" in outro
     for fmt in ("brief", "critique"):
@@ -177,21 +179,27 @@ def test_every_demo_paper_is_covered_faithfully(demo, episodes, fmt: str):
             turns = [(t, m) for t, m in zip(built.script.turns, built.marked) if t.section == section]
             written = " ".join(t.text for t, _ in turns)
             spoken = " ".join(t.spoken for t, _ in turns)
-            assert f'"{paper.title}' in written, (fmt, paper.key)
+            title = views.short_title(paper.title) if fmt == "brief" else paper.title  # brief cuts at the colon
+            assert f'"{title}' in written, (fmt, paper.key)
             assert paper.authors[0].display in written and str(paper.year) in written
             assert say_year(paper.year) in spoken
-            first = views.paper_view(paper, 1, 1).parts[0].text.rstrip(".")
-            assert first in written or first[:1].lower() + first[1:] in written, (fmt, paper.key)
-            if len(paper.finding.split()) <= views.FINDING_WORDS:  # short findings are said whole
-                for part in views.paper_view(paper, 1, 1).parts:
-                    assert part.text.rstrip(".")[1:] in written, (fmt, paper.key, part.text)
+            said = material(paper, strip_stats=True)
+            assert said.lead is not None
+            first = views.unmark(said.lead.text).rstrip(".")
+            assert first[1:] in written, (fmt, paper.key)  # the lead: the first result of its own
+            if len(paper.finding.split()) <= views.FINDING_WORDS and fmt != "brief":  # short findings said whole
+                for part in (said.second, *said.rest):
+                    if part is not None:
+                        assert views.unmark(part.text).rstrip(".")[1:] in written, (fmt, paper.key, part.text)
             for _, marked in turns:
                 for source, value in views.spans(marked):
                     owner, _, field = source.partition(":")
                     if owner in ("episode", "show"):
                         continue
-                    # Other papers may only be named (a connection), never described.
-                    assert owner == paper.key or field == "authors", (fmt, paper.key, source, value)
+                    # Other papers may be named, or one of their results said in a link (an
+                    # outcome's words), never described at length.
+                    assert owner == paper.key or field == "authors" or (
+                        field == "finding" and len(value.split()) <= 8), (fmt, paper.key, source, value)
                     # Shared terms may be another paper's plural or spelling ("probiotics" for
                     # "probiotic"): compare words as the term matcher does.
                     record = {fold(w) for w in _words(_record(by_key[owner]))}
@@ -305,8 +313,17 @@ def test_target_length_within_15_percent(demo, episodes, minutes: float):
     _, papers = episodes["all"]
     built = demo("all", "deep-dive", minutes)
     assert built.seconds == pytest.approx(estimate_seconds(built.script, WPM))
-    assert abs(built.seconds - minutes * 60) <= 0.15 * minutes * 60, built.seconds / 60
+    _on_target_or_says_so(built, minutes)
     assert {f"paper-{p.key}" for p in papers} <= {s.id for s in built.script.sections}  # nothing cut
+
+
+def _on_target_or_says_so(built, minutes: float) -> None:
+    """Length comes from content: within 15 percent, or every level said and a note that says so."""
+    if abs(built.seconds - minutes * 60) <= 0.15 * minutes * 60:
+        assert built.on_target and built.length_note() == ""
+    else:
+        assert set(built.details) == {8} and built.seconds < minutes * 60, built.seconds / 60  # nothing padded
+        assert "at most" in built.length_note() and f"{built.seconds / 60:.1f} min" in built.length_note()
 
 
 @pytest.mark.parametrize("minutes", [5, 10])
@@ -315,7 +332,9 @@ def test_target_length_for_each_episode(demo, episodes, minutes: float):
         if name == "all":
             continue
         built = demo(name, "deep-dive", minutes)
-        assert abs(built.seconds - minutes * 60) <= 0.15 * minutes * 60, (name, built.seconds / 60)
+        _on_target_or_says_so(built, minutes)
+        if minutes == 5:
+            assert built.on_target, (name, built.seconds / 60)
 
 
 def test_longer_targets_say_more_about_each_paper(env, demo, episodes):
@@ -326,7 +345,8 @@ def test_longer_targets_say_more_about_each_paper(env, demo, episodes):
     impossible = draft(env, info, papers, minutes=60)  # three papers can't fill an hour: the longest script
     assert impossible.details == (8, 8, 8) and impossible.seconds < 60 * 60
     assert not impossible.on_target and "at most" in impossible.length_note()
-    assert long.on_target and long.length_note() == ""
+    _on_target_or_says_so(long, 10)
+    assert short.on_target and short.length_note() == ""
 
 
 def test_critique_weighs_each_paper(demo):
@@ -335,7 +355,9 @@ def test_critique_weighs_each_paper(demo):
     assert len(critique.turns) > len(deep.turns)
     text = critique.transcript()
     assert "strongest" in text.lower()  # the ranking in the synthesis
-    assert '"causal"' in text  # He et al.'s summary says "causal links": the critique quotes it
+    # "causal" is what Mendelian randomisation is for: not quoted as strong language for He et al.;
+    # Vuralli et al.'s "directly implicating" is, before their "first".
+    assert '"causal"' not in text and '"directly"' in text
 
 
 def test_write_script_keeps_its_positional_signature(env, episodes):
@@ -390,7 +412,7 @@ def test_a_show_overrides_a_template_and_adds_a_format(tmp_path: Path, episodes)
     assert brief == ["Brief bye."]
     interview = draft(env, info, papers, format="interview").script
     first = [t.text for t in interview.turns if t.section == f"paper-{papers[0].key}"]
-    assert first[0] == f'Tell me about "{papers[0].title}", Sgro and colleagues.'
+    assert first[0] == f'Tell me about "{papers[0].title}", Sgro\'s team.'
     assert [t.text for t in interview.turns if t.section == "outro"] == outro  # the rest falls back
     with pytest.raises(TemplateError, match="unknown format 'podcast'.*interview"):
         draft(env, info, papers, format="podcast")

@@ -31,7 +31,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "feed.xml": b"<rss/>", "index.html": b"<h1>show</h1>", "ep1.mp3": AUDIO,
         "big.mp3": BIG, "ep1.chapters.json": b"{}", "ep1.json": b"{}", "ep1.vtt": b"WEBVTT",
         "ep1.srt": b"1", "cover.png": b"png", "cover.jpg": b"jpg", "cover.jpeg": b"jpeg",
-        "notes.txt": b"n", "style.css": b"", "app.js": b"", "blob.bin": b"",
+        "notes.txt": b"n", "style.css": b"", "app.js": b"", "blob.bin": b"", "README.md": b"# readme",
+        "big.xml": b"<rss>" + b"<item>an episode</item>" * 2000 + b"</rss>",
         "empty.mp3": b"", "sub/index.html": b"<p>sub</p>", "sub/page.txt": b"page",
         "nodir/x.txt": b"x", "ep 2 café.mp3": b"two",
         ".hidden": b"hidden", ".papercast/state.json": SECRET,
@@ -169,7 +170,7 @@ def test_if_range(server: tuple[str, int]) -> None:
     ("/index.html", "text/html; charset=utf-8"), ("/cover.png", "image/png"),
     ("/cover.jpg", "image/jpeg"), ("/cover.jpeg", "image/jpeg"),
     ("/notes.txt", "text/plain; charset=utf-8"), ("/style.css", "text/css; charset=utf-8"),
-    ("/app.js", "text/javascript; charset=utf-8"), ("/blob.bin", "application/octet-stream"),
+    ("/app.js", "text/javascript; charset=utf-8"),
 ])
 def test_mime_types(server: tuple[str, int], path: str, expected: str) -> None:
     status, headers, _ = fetch(server, path)
@@ -308,3 +309,92 @@ def test_serve_prints_address_and_stops_on_ctrl_c(site: Path, monkeypatch: pytes
     line = capsys.readouterr().out.strip()
     assert line.startswith(f"Serving {site} at http://127.0.0.1:")
     assert line.endswith("/ (Ctrl+C to stop)") and ":0/" not in line
+
+
+# --- only what apps and the page need, at exact paths ------------------------------------------
+
+@pytest.mark.parametrize("path", ["/README.md", "/blob.bin", "/feed.xml/", "/sub//page.txt",
+                                  "/ep1.mp3/", "/sub/page.txt/"])
+def test_only_exact_paths_of_files_apps_or_the_page_need(server: tuple[str, int], path: str) -> None:
+    assert fetch(server, path)[0] == 404
+    assert fetch(server, "/feed.xml")[0] == 200 and fetch(server, "/sub/page.txt")[0] == 200
+
+
+# --- compression -----------------------------------------------------------------------------
+
+def test_text_is_gzipped_for_clients_that_accept_it(server: tuple[str, int], site: Path) -> None:
+    import gzip
+
+    plain = (site / "big.xml").read_bytes()
+    status, headers, body = fetch(server, "/big.xml", Accept_Encoding="gzip, deflate")
+    assert (status, headers["Content-Encoding"], headers["Vary"]) == (200, "gzip", "Accept-Encoding")
+    assert gzip.decompress(body) == plain and len(body) < len(plain) / 10
+    assert headers["Content-Length"] == str(len(body))
+    # Its own ETag, which revalidates it; HEAD says the same as GET.
+    assert fetch(server, "/big.xml", Accept_Encoding="gzip", If_None_Match=headers["ETag"])[0] == 304
+    assert fetch(server, "/big.xml")[1]["ETag"] != headers["ETag"]
+    head = fetch(server, "/big.xml", "HEAD", Accept_Encoding="gzip")
+    assert head[2] == b"" and head[1]["Content-Length"] == str(len(body))
+    for refused in ("identity", "gzip;q=0", "br", ""):  # not asked for: sent as it is
+        status, headers, body = fetch(server, "/big.xml", Accept_Encoding=refused)
+        assert body == plain and "Content-Encoding" not in headers and headers["Vary"] == "Accept-Encoding"
+    assert fetch(server, "/big.xml", Accept_Encoding="*")[1]["Content-Encoding"] == "gzip"
+    # A byte range is of the file as it is; audio is never gzipped.
+    status, headers, body = fetch(server, "/big.xml", Accept_Encoding="gzip", Range="bytes=0-4")
+    assert (status, body) == (206, b"<rss>") and "Content-Encoding" not in headers
+    status, headers, body = fetch(server, "/ep1.mp3", Accept_Encoding="gzip")
+    assert body == AUDIO and "Content-Encoding" not in headers and "Vary" not in headers
+
+
+# --- connections -------------------------------------------------------------------------------
+
+def test_a_get_body_is_read_and_never_taken_for_the_next_request(server: tuple[str, int]) -> None:
+    smuggled = b"GET /secret.txt HTTP/1.1\r\nHost: x\r\n\r\n"
+    answer = raw(server, b"GET /ep1.vtt HTTP/1.1\r\nHost: x\r\nContent-Length: " + str(len(smuggled)).encode()
+                 + b"\r\n\r\n" + smuggled + b"GET /ep1.srt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    assert answer.count(b"HTTP/1.1 ") == 2 and b"404" not in answer
+    assert answer.split(b"HTTP/1.1 ")[1].startswith(b"200") and answer.endswith(b"\r\n\r\n1")
+
+
+@pytest.mark.parametrize(("headers", "status"), [(b"Transfer-Encoding: chunked\r\n", b"411"),
+                                                  (b"Content-Length: 999999999\r\n", b"413"),
+                                                  (b"Content-Length: -5\r\n", b"400")])
+def test_bodies_that_cannot_be_read_safely_close_the_connection(server: tuple[str, int], headers: bytes,
+                                                                status: bytes) -> None:
+    answer = raw(server, b"GET /ep1.vtt HTTP/1.1\r\nHost: x\r\n" + headers + b"\r\n0\r\n\r\n"
+                 b"GET /ep1.srt HTTP/1.1\r\nHost: x\r\n\r\n")  # raw() reads until the server closes
+    assert answer.startswith(b"HTTP/1.1 " + status) and answer.count(b"HTTP/1.1 ") == 1
+
+
+def test_idle_connections_are_closed_after_the_timeout(site: Path) -> None:
+    import time
+
+    httpd = make_server(site, "127.0.0.1", 0, quiet=True, idle_timeout=0.5)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.01})
+    thread.start()
+    try:
+        with socket.create_connection(("127.0.0.1", httpd.server_address[1]), timeout=5) as sock:
+            sock.sendall(b"GET /ep1.srt HTTP/1.1\r\nHost: x\r\n\r\n")  # kept alive after it
+            started = time.monotonic()
+            received = b""
+            while chunk := sock.recv(65536):
+                received += chunk
+            assert received.startswith(b"HTTP/1.1 200") and 0.4 < time.monotonic() - started < 3
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join()
+    assert serve_module.IDLE_TIMEOUT <= 30  # the default: an idle app connection is not held for minutes
+
+
+def test_the_listen_backlog_holds_a_burst_of_connections(site: Path) -> None:
+    httpd = make_server(site, "127.0.0.1", 0, quiet=True)  # not accepting: only the backlog holds them
+    sockets = []
+    try:
+        for _ in range(200):  # with socketserver's backlog of 5, connections past ~6 would not complete
+            sockets.append(socket.create_connection(("127.0.0.1", httpd.server_address[1]), timeout=3))
+    finally:
+        for sock in sockets:
+            sock.close()
+        httpd.server_close()
+    assert len(sockets) == 200 and httpd.request_queue_size >= 200

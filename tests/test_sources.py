@@ -199,7 +199,6 @@ def test_yaml_forms(tmp_path: Path) -> None:
 # --- Errors ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("name", "content", "expected"), [
-    ("latin1.bib", "@article{a, title = {Café}}".encode("latin-1"), r"cannot be read \(not UTF-8 text\)"),
     ("nul.bib", b"@article{a,\x00 title = {A}}", r"cannot be read \(binary data, not text\)"),
     ("png.yaml", b"\x89PNG\r\n\x1a\n\x00\x00", r"cannot be read \(not UTF-8 text\)"),
     ("png.txt", bytes(range(1, 200)), r"cannot be read \(not UTF-8 text\)"),
@@ -226,32 +225,33 @@ def test_yaml_forms(tmp_path: Path) -> None:
      r"entry 'a' has LaTeX that cannot be decoded: .*"),
     # YAML
     ("a.yaml", "papers: [\n", r"not valid YAML \(line 2: expected the node content, but found '<stream end>'\)"),
-    ("a.yaml", "- {title: T, date: 2020-13-01}\n", r"not valid YAML \(month must be in 1..12\)"),
+    ("a.yaml", "- {title: T, date: 2020-13-01}\n", r"entry 1 \(line 1\) has month 13, not between 1 and 12"),
     ("a.yaml", "just text\n", "expected a list of papers, or a mapping with a 'papers' list"),
     ("a.yaml", "papers: {title: T}\n", "expected a list of papers, or a mapping with a 'papers' list"),
     ("a.yaml", "title: T\n", r"unknown top-level key 'title' \(expected only 'papers'\)"),
     ("a.yaml", "", r"no papers found \(the file is empty\)"),
     ("a.yaml", "papers: []\n", "no papers found"),
-    ("a.yml", "- {title: A}\n- Just a title\n", "entry 2 is not a mapping of fields"),
-    ("a.yml", "- {title: A}\n- {journal: J}\n", "entry 2 has no title"),
-    ("a.yml", "- {key: a, journal: J}\n", "entry 'a' has no title"),
-    ("a.yml", "- {key: a, title: [x]}\n", r"entry 'a' has title \['x'\], not text"),
-    ("a.yml", "- {key: a, title: T, findings: x}\n", "entry 'a' has unknown field 'findings'"),
+    ("a.yml", "- {title: A}\n- Just a title\n", r"entry 2 \(line 2\) is not a mapping of fields"),
+    ("a.yml", "- {title: A}\n- {journal: J}\n", r"entry 2 \(line 2\) has no title"),
+    ("a.yml", "- {key: a, journal: J}\n", r"entry 'a' \(line 1\) has no title"),
+    ("a.yml", "- {key: a, title: [x]}\n", r"entry 'a' \(line 1\) has title \['x'\], not text"),
+    ("a.yml", "- {key: a, title: T, findings: x}\n", r"entry 'a' \(line 1\) has unknown field 'findings'"),
     ("a.yml", "- {key: a, title: T, date: May 2020}\n",
-     "entry 'a' has date 'May 2020', not YYYY, YYYY-MM or YYYY-MM-DD"),
-    ("a.yml", "- {key: a, title: T, date: 2020, year: 2020}\n", "entry 'a' gives both date and year/month/day"),
-    ("a.yml", "- {key: a, title: T, year: soon}\n", "entry 'a' has year 'soon', not a number"),
-    ("a.yml", "- {key: a, title: T, date: 2023-02-30}\n", r"not valid YAML \(day is out of range for month\)"),
+     r"entry 'a' \(line 1\) has date 'May 2020', not YYYY, YYYY-MM or YYYY-MM-DD"),
+    ("a.yml", "- {key: a, title: T, date: 2020, year: 2020}\n", r"entry 'a' \(line 1\) gives both date and year/month/day"),
+    ("a.yml", "- {key: a, title: T, year: soon}\n", r"entry 'a' \(line 1\) has year 'soon', not a number"),
+    ("a.yml", "- {key: a, title: T, date: 2023-02-30}\n",
+     r"entry 'a' \(line 1\) has an impossible date \(day is out of range for month\)"),
     ("a.yml", "- {key: a, title: T, date: '2023-02-30'}\n",
-     r"entry 'a' has an impossible date \(day is out of range for month\)"),
+     r"entry 'a' \(line 1\) has an impossible date \(day is out of range for month\)"),
     ("a.yml", "- {key: a, title: T, authors: [{name: X}]}\n",
-     r"entry 'a' has author \{'name': 'X'\}, not 'Family, Given', \{family, given\}, or a group name"),
-    ("a.yml", "- {key: a, title: T, authors: ', Given'}\n", r"entry 'a' has author ', Given', not .*"),
-    ("a.yml", "- {key: a, title: T, authors: 5}\n", "entry 'a' has authors that are not a list"),
-    ("a.yml", "- {key: a, title: T}\n- {key: a, title: U}\n", "entry 2 repeats the key 'a'"),
+     r"entry 'a' \(line 1\) has author \{'name': 'X'\}, not 'Family, Given', \{family, given\}, or a group name"),
+    ("a.yml", "- {key: a, title: T, authors: ', Given'}\n", r"entry 'a' \(line 1\) has author ', Given', not .*"),
+    ("a.yml", "- {key: a, title: T, authors: 5}\n", r"entry 'a' \(line 1\) has authors that are not a list"),
+    ("a.yml", "- {key: a, title: T}\n- {key: a, title: U}\n", r"entry 2 \(line 2\) repeats the key 'a'"),
     ("a.yml", "- {title: Gut, authors: 'Tang, Y', date: 2020}\n- {title: Gut feelings, authors: 'Tang, Z', date: 2020}\n",
-     "entry 2 repeats the key 'tang2020gut'"),
-    ("a.yml", "- {title: 'Ω'}\n", r"entry 1 needs a key \(none can be made from its title and authors\)"),
+     r"entry 2 \(line 2\) repeats the key 'tang2020gut'"),
+    ("a.yml", "- {title: 'Ω'}\n", r"entry 1 \(line 1\) needs a key \(none can be made from its title and authors\)"),
 ])
 def test_errors_name_file_and_entry(tmp_path: Path, name: str, content: str | bytes, expected: str) -> None:
     path = write(tmp_path, name, content)
@@ -367,7 +367,8 @@ def test_format_can_be_forced(tmp_path: Path) -> None:
     assert read_papers(path)[0].title == "Bib"
     with pytest.raises(SourceError, match=r"list\.bib: not RIS \(no record starts with a 'TY  - ' line\)$"):
         read_papers(path, format="ris")
-    with pytest.raises(SourceError, match=r"list\.bib: unknown format 'endnote' \(use bibtex, ris, csl-json, yaml, text\)$"):
+    with pytest.raises(SourceError, match=r"list\.bib: unknown format 'endnote' "
+                                          r"\(use bibtex, ris, csl-json, yaml, medline, endnote-xml, text\)$"):
         read_papers(path, format="endnote")
 
 
@@ -487,7 +488,7 @@ def test_long_findings_are_shortened_with_a_note(tmp_path: Path) -> None:
 
 def test_a_title_that_is_too_long_is_an_error(tmp_path: Path) -> None:
     path = write(tmp_path, "a.yaml", f"- {{key: a, title: {'word ' * 120}}}\n")
-    assert re.fullmatch(re.escape(f"{path}: entry 'a' has a title of 599 characters (more than 500): ")
+    assert re.fullmatch(re.escape(f"{path}: entry 'a' (line 1) has a title of 599 characters (more than 500): ")
                         + r"'word word .*…' \(are several fields run together\?\)", error_of(path))
 
 
@@ -651,9 +652,19 @@ def test_text_run_together_without_full_stops_says_how_to_fix_it(tmp_path: Path)
         f"{path}: entry 2 (line 1) has no title (in text run together on one line, each finding must end with a full stop)"]
 
 
+def test_latin1_file_is_read_and_said(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.bib"
+    path.write_bytes("@article{a, title = {Café}}".encode("latin-1"))
+    result = read_source(path)
+    assert result.papers[0].title == "Café"
+    assert result.notes[0].startswith(f"{path}: not UTF-8 (byte 0xE9 at offset 24); read as Latin-1 (ISO-8859-1)")
+
+
 def test_text_without_papers(tmp_path: Path) -> None:
     path = write(tmp_path, "chat.txt", "Hi all,\n\nDoes anyone have papers on this?\n\nThanks\n")
-    assert error_of(path) == f"{path}: no papers found (in plain text, a paper is a title with a date, DOI, authors or finding)"
+    assert error_of(path) == (f"{path}: not a reading list papercast can read: it looks like plain text with no paper "
+                              "in it (no title with a date, DOI, authors or finding) (formats read: bibtex, ris, "
+                              "csl-json, yaml, medline, endnote-xml, text)")
 
 
 # --- Lenient and strict reading -------------------------------------------------------

@@ -73,7 +73,7 @@ def parse_vtt(text: str) -> list[tuple[float, float, str, list[str]]]:
         lines = [payload[0][voice.end():], *payload[1:]]
         for line in lines:
             assert "<" not in line and ">" not in line and "-->" not in line and line.strip() == line
-            assert len(line) <= LINE_CHARS or " " not in line
+            assert len(html.unescape(line)) <= LINE_CHARS or " " not in line  # as shown, not as escaped
         parsed.append((_seconds(*found.groups()[:4]), _seconds(*found.groups()[4:]), html.unescape(voice[1]),
                        [html.unescape(line) for line in lines]))
     return parsed
@@ -206,3 +206,34 @@ def test_a_script_that_does_not_match_the_audio_is_refused(timeline: Timeline) -
     moved = Script(SCRIPT.title, SCRIPT.host_names, TURNS[:-1] + (Turn(0, "Bye.", "Bye.", "intro"),), SECTIONS)
     with pytest.raises(AudioError, match="turn 5 is in section 'intro' in the script but 'outro'"):
         chapters(moved, timeline)
+
+
+def test_captions_keep_to_32_characters_a_line_as_podcast_index_asks() -> None:
+    assert LINE_CHARS == 32
+    turn = Turn(1, LONG + " " + LONG, "(spoken)", "paper-tang2020")
+    script = Script("t", ("Theo", "Maya"), (turn,), SECTIONS[1:2])
+    timeline = Timeline(turns=(Span("paper-tang2020", 0.0, 60.0),), duration=61.0)
+    found = cues(script, timeline)
+    for block in srt(found).strip().split("\n\n"):
+        lines = block.split("\n")[2:]
+        assert 1 <= len(lines) <= 2 and all(len(line) <= 32 for line in lines), lines
+    assert all(len(html.unescape(line)) <= 32 for _, _, _, lines in parse_vtt(webvtt(found)) for line in lines)
+
+
+NAMES = ("Our last paper comes from Noha M. Gamil and colleagues at Cairo University, published in 2025. "
+         "It builds on work by Tang et al. from 2020. J. R. Smith and A. B. Jones disagree.")
+
+
+@pytest.mark.parametrize("seconds", [30.0, 8.0])  # roomy cues, and cues cut short by time
+def test_a_caption_is_never_split_inside_a_name_or_after_an_initial(seconds: float) -> None:
+    script = Script("t", ("Theo", "Maya"), (Turn(1, NAMES, "(spoken)", "paper-tang2020"),), SECTIONS[1:2])
+    timeline = Timeline(turns=(Span("paper-tang2020", 0.0, seconds),), duration=seconds + 1)
+    found = cues(script, timeline)
+    assert " ".join(cue.text for cue in found) == NAMES
+    lines = [line for block in srt(found).strip().split("\n\n") for line in block.split("\n")[2:]]
+    lines += [line for _, _, _, cue_lines in parse_vtt(webvtt(found)) for line in cue_lines]
+    for text in [cue.text for cue in found] + lines:
+        # No cue or line ends on an initial, or on "et", or starts with "al." or a surname after its initial.
+        assert not re.search(r"(\b[A-Z]\.|\bet)$", text), text
+        assert not re.match(r"(al\.|Gamil|Smith|Jones)\b", text.removeprefix("Maya: ")), text
+    assert any("Noha M. Gamil" in line for line in lines) and any("Tang et al." in line for line in lines)

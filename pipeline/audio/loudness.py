@@ -11,12 +11,12 @@ from pathlib import Path
 
 from ..config import AudioSettings
 from ..errors import AudioError
+from ..publish.spec import LOUDNESS_TARGET, LOUDNESS_TOLERANCE, MAX_TRUE_PEAK
 from . import ffmpeg
 from .encoder import Chapter, Encoder, Tags
 
-# Apple's loudness rule for podcasts: -16 LUFS integrated, true peak at most -1 dBTP.
-TARGET_LUFS = -16.0
-MAX_TRUE_PEAK = -1.0
+# The default target (the show's is `AudioSettings.loudness`): -16 LUFS as played, see spec.py.
+TARGET_LUFS = LOUDNESS_TARGET
 # Gain alone while the WAV's gained sample peak stays below this: the true peak between samples
 # and LAME's noise add up to about half a dB (and its 0.4 dB loss takes some back).
 _LINEAR_PEAK = -1.7
@@ -44,15 +44,18 @@ _PEAK_OK = MAX_TRUE_PEAK - 0.1
 class Loudness:
     """An encoded episode's measured loudness, and how encode_mp3 got it there."""
 
-    integrated: float  # LUFS
+    integrated: float  # LUFS as played: a mono file metered as dual mono
     true_peak: float  # dBTP
     mode: str = ""  # "linear" (gain), "limited" (gain and a peak limiter), or "none" for silence
 
     @property
     def meets_target(self) -> bool:
-        """Within 1 LU of -16 LUFS with true peak at most -1 dBTP (Apple's rule)."""
-        return abs(self.integrated - TARGET_LUFS) <= 1.0 and self.true_peak <= MAX_TRUE_PEAK
+        """Within 1 LU of -16 LUFS as played with true peak at most -1 dBTP (Apple's rule)."""
+        return self.meets(TARGET_LUFS)
 
+    def meets(self, target: float) -> bool:
+        """Within 1 LU of `target` LUFS as played, with true peak at most -1 dBTP."""
+        return abs(self.integrated - target) <= LOUDNESS_TOLERANCE and self.true_peak <= MAX_TRUE_PEAK
 
 
 
@@ -62,9 +65,11 @@ def _meter(path: Path, what: str, peak: str = "true", audio_filter: str = "") ->
 
     `peak` is "true" (4x oversampled, half the meter's time), "sample" or "none" (the peak is
     then nan); with `audio_filter` the meter reads the file as that filter changes it.
+    Loudness is as played: a mono file is metered as dual mono (both speakers), 3 LU above the
+    same file metered as one channel; a stereo file is metered as it is.
     """
     # framelog=verbose keeps the meter's ten lines a second out of the log; the summary stays.
-    meter = f"ebur128=peak={peak}:framelog=verbose"
+    meter = f"ebur128=peak={peak}:dualmono=true:framelog=verbose"
     log = ffmpeg.run(["-i", str(path), "-af", f"{audio_filter},{meter}" if audio_filter else meter, "-f", "null", "-"],
                   what)
     summary = log[log.rfind("Summary:"):]
@@ -75,7 +80,7 @@ def _meter(path: Path, what: str, peak: str = "true", audio_filter: str = "") ->
 
 
 def measure_loudness(path: Path) -> Loudness:
-    """Integrated loudness (LUFS) and true peak (dBTP) of an audio file, by ffmpeg's EBU R128 meter."""
+    """Integrated loudness as played (LUFS; mono as dual mono) and true peak (dBTP), by ffmpeg's EBU R128 meter."""
     return Loudness(*_meter(path, f"measure the loudness of {path.name}"))
 
 
@@ -123,10 +128,11 @@ def _plan(wav_path: Path, integrated: float, aim: float, limit: float | None, ra
 
 def _normalised(wav_path: Path, temps: Sequence[Path], settings: AudioSettings, integrated: float, peak: float,
                 what: str, encoder: Encoder) -> list[tuple[Path, Loudness]]:
-    """Encode the WAV (`integrated` LUFS, sample `peak` dBFS) to -16 LUFS in `temps[0]`, or in more of
-    `temps` when a try misses; returns each try's file and loudness.
+    """Encode the WAV (`integrated` LUFS, sample `peak` dBFS) to the show's loudness in `temps[0]`, or in
+    more of `temps` when a try misses; returns each try's file and loudness.
     """
-    aim = TARGET_LUFS + encoder.loss_db  # what the WAV should measure after gain (and limiter)
+    target = settings.loudness
+    aim = target + encoder.loss_db  # what the WAV should measure after gain (and limiter)
     rate = settings.sample_rate
     plan = _plan(wav_path, integrated, aim, None if peak + aim - integrated <= _LINEAR_PEAK else _LIMIT, rate, what)
     tries: list[tuple[Path, Loudness, _Plan]] = []
@@ -134,11 +140,11 @@ def _normalised(wav_path: Path, temps: Sequence[Path], settings: AudioSettings, 
         encoder.encode(wav_path, temp, settings, plan.audio_filter(rate), what)
         result = Loudness(*_meter(temp, what), plan.mode)
         tries.append((temp, result, plan))
-        if result.true_peak <= _PEAK_OK and (abs(result.integrated - TARGET_LUFS) <= _RETRY_LU or len(tries) > 1):
+        if result.true_peak <= _PEAK_OK and (abs(result.integrated - target) <= _RETRY_LU or len(tries) > 1):
             break
         if len(tries) == 1:
             # Aim off by what encoding missed by, and hold the peaks lower by what it added to them.
-            aim += TARGET_LUFS - result.integrated
+            aim += target - result.integrated
             overshoot = result.true_peak - (peak + plan.gain if plan.limit is None else plan.limit)
             ceiling = _PEAK_OK - _PEAK_MARGIN - overshoot
             if plan.limit is None and peak + aim - integrated <= ceiling:
@@ -147,33 +153,35 @@ def _normalised(wav_path: Path, temps: Sequence[Path], settings: AudioSettings, 
                 plan = _plan(wav_path, integrated, aim, min(ceiling, _LIMIT if plan.limit is None else plan.limit),
                              rate, what)
         else:
-            plan = _turned_down([(loudness, plan) for _, loudness, plan in tries])
+            plan = _turned_down([(loudness, plan) for _, loudness, plan in tries], target)
     return [(temp, loudness) for temp, loudness, _ in tries]
 
 
-def _turned_down(tries: Sequence[tuple[Loudness, _Plan]]) -> _Plan:
-    """For peaks no limiter held: a try turned down by its excess, the one that ends nearest -16 LUFS."""
+def _turned_down(tries: Sequence[tuple[Loudness, _Plan]], target: float) -> _Plan:
+    """For peaks no limiter held: a try turned down by its excess, the one that ends nearest `target` LUFS."""
     def cut(loudness: Loudness) -> float:
         # LAME lowers such peaks (square waves, tones at a quarter of the sample rate) by less
         # than the gain, the more so the bigger the cut: a margin that grows with it.
         excess = loudness.true_peak - _PEAK_OK
         return excess + max(_PEAK_MARGIN, excess / 4)
-    loudness, plan = min(tries, key=lambda t: abs(t[0].integrated - cut(t[0]) - TARGET_LUFS))
+    loudness, plan = min(tries, key=lambda t: abs(t[0].integrated - cut(t[0]) - target))
     return replace(plan, trim=plan.trim - cut(loudness))
 
 
 
 def encode_normalised(wav_path: Path, out_path: Path, settings: AudioSettings, tags: Tags,
                       chapters: Sequence[Chapter], encoder: Encoder) -> Loudness:
-    """Normalise a WAV file to -16 LUFS, encode it with `encoder` to a tagged file at `out_path` (atomically), measure it.
+    """Normalise a WAV to the show's loudness as played, encode it with `encoder` to `out_path`, measure it.
+
+    The file appears at `out_path` only when complete (written beside it, then renamed).
 
     The WAV's loudness and sample peak are measured, then it is encoded once with the gain that
-    brings it to -16 LUFS, through a peak limiter when that gain would lift its peaks near
+    brings it to the target, through a peak limiter when that gain would lift its peaks near
     -1 dBFS (the limiter's loss measured and made up first). The MP3 is measured, with its
     true peak. One more than 0.5 LU off, or over -1 dBTP, is encoded once more, correcting by
     what the first missed by; should that still be over -1 dBTP (content no speech engine
     makes, like square waves), a try is encoded once more turned down by its excess. The try
-    nearest -16 LUFS within the peak limit is kept. The same WAV gives the same bytes.
+    nearest the target within the peak limit is kept. The same WAV gives the same bytes.
     """
     out_path.parent.mkdir(parents=True, exist_ok=True)
     what = f"encode {out_path.name}"
@@ -189,7 +197,8 @@ def encode_normalised(wav_path: Path, out_path: Path, settings: AudioSettings, t
             best, loudness = temps[0], Loudness(*_meter(temps[0], what), "none")
         else:
             tries = _normalised(wav_path, temps, settings, integrated, peak, what, encoder)
-            best, loudness = min(tries, key=lambda t: (t[1].true_peak > _PEAK_OK, abs(t[1].integrated - TARGET_LUFS)))
+            best, loudness = min(tries, key=lambda t: (t[1].true_peak > _PEAK_OK,
+                                                       abs(t[1].integrated - settings.loudness)))
         encoder.write_tags(best, tags, chapters)
         os.replace(best, out_path)
     finally:

@@ -1,7 +1,8 @@
 """`papercast check`: the built feed and its files, judged by what podcast apps enforce.
 
 Errors are what makes Apple Podcasts or another app reject the feed or an episode, or play
-it wrong; warnings are what apps tolerate but show badly. Only `feed/` is read: the check
+it wrong; warnings are what apps tolerate but show badly, and advice (advice.py) on what a
+directory or the spec asks for beyond that. Only `feed/` is read: the check
 judges what listeners would get, not the show's configuration. The transcript and chapter
 parsers here are also what the show page (page.py) reads those files with.
 """
@@ -20,6 +21,7 @@ from lxml import etree
 from mutagen import MutagenError
 from mutagen.mp3 import MP3
 
+from .advice import audio_advice, base_url_advice, https_advice, loudness_advice
 from .sidecars.read import Issue, parse_chapters, parse_json_transcript, parse_srt, parse_vtt
 from .spec import (
     APPLE_SUBCATEGORIES,
@@ -110,6 +112,7 @@ class _Check:
     problems: list[Problem] = field(default_factory=list)
     validated: set[Path] = field(default_factory=set)
     private: list[Path] = field(default_factory=list)
+    audio: list[Path] = field(default_factory=list)  # the enclosures found, for the advice on encoding
 
     def error(self, where: str, what: str, fix: str) -> None:
         self.problems.append(Problem("error", where, what, fix))
@@ -176,14 +179,16 @@ class _Check:
                                          fix))
 
 
-def check_feed(feed_dir: Path, base_url: str | None = None) -> list[Problem]:
+def check_feed(feed_dir: Path, base_url: str | None = None, loudness: float | None = None) -> list[Problem]:
     """Every problem apps would have with `feed_dir/feed.xml` and the files it names.
 
     `base_url` is where feed/ is served (show.base_url); without it the feed's own
     atom:link rel="self" says where, and URLs under it must name files in `feed_dir`.
+    `loudness` is the show's target (LUFS as played), judged against Apple's when given.
     """
     feed_dir = Path(feed_dir).resolve()
     check = _Check(feed_dir, base_url.rstrip("/") + "/" if base_url else None)
+    loudness_advice(loudness, check.warning)
     try:
         data = (feed_dir / FEED_NAME).read_bytes()
     except OSError as exc:
@@ -208,6 +213,9 @@ def check_feed(feed_dir: Path, base_url: str | None = None) -> list[Problem]:
     enclosures: dict[str, int] = {}
     for number, item in enumerate(items, 1):
         _check_item(item, number, check, guids, enclosures)
+    base_url_advice(check.base_url, check.warning)
+    https_advice(channel, check.warning)
+    audio_advice(check.audio, check.warning)
     if check.private:
         shown = ", ".join(check.rel(p) for p in check.private[:3]) + (" ..." if len(check.private) > 3 else "")
         check.warning("feed/", f"{len(check.private)} published file(s) only their owner can read ({shown})",
@@ -323,7 +331,10 @@ def _check_podcast_channel(channel: etree._Element, where: str, check: _Check) -
 
 
 def _check_image(path: Path, check: _Check) -> None:
-    where, fix = check.rel(path), f"set show.cover: {COVER_FIX}, or remove it to use the generated cover"
+    if path in check.validated:  # the show's cover is every item's too: judged once
+        return
+    check.validated.add(path)
+    where, fix = check.rel(path), f"set show.cover (or the episode's image): {COVER_FIX}, or remove it"
     for finding in cover_findings(path)[1]:
         (check.error if finding.severity == "error" else check.warning)(where, finding.text, fix)
 
@@ -365,8 +376,9 @@ def _check_item(item: etree._Element, number: int, check: _Check,
     explicit = _text(item, f"{{{ITUNES_NS}}}explicit")
     if explicit is not None and explicit not in ("true", "false"):
         check.error(where, f"<itunes:explicit> is {explicit!r}; Apple Podcasts accepts only true or false", _REBUILD)
-    check.url(_text(item, "link"), where, "<link>")
+    check.url(_text(item, "link"), where, "<link>", missing="warning")  # the show page: apps play without it
 
+    _check_item_image(item, where, check)
     audio, length = _check_enclosure(item, number, where, check, enclosures)
     declared_text = _text(item, f"{{{ITUNES_NS}}}duration")
     declared = _duration(declared_text) if declared_text else None
@@ -377,6 +389,14 @@ def _check_item(item: etree._Element, number: int, check: _Check,
     elif length is not None and abs(declared - length) > _TOLERANCE:
         check.error(where, f"<itunes:duration> says {declared:g} s but the MP3 plays for {length:.1f} s", _REBUILD)
     _check_episode_files(item, where, audio, length if length is not None else declared, check)
+
+
+def _check_item_image(item: etree._Element, where: str, check: _Check) -> None:
+    """An episode's own itunes:image: the same rules as the show's cover (optional: apps fall back to it)."""
+    image = item.find(f"{{{ITUNES_NS}}}image")
+    path = check.url(image.get("href"), where, "<itunes:image>") if image is not None else None
+    if path is not None:
+        _check_image(path, check)
 
 
 def _check_enclosure(item: etree._Element, number: int, where: str, check: _Check,
@@ -410,6 +430,7 @@ def _check_enclosure(item: etree._Element, number: int, where: str, check: _Chec
                            "apps stop early or show the download as broken", _REBUILD)
     if path is None:
         return None, None
+    check.audio.append(path)
     try:
         info = MP3(path).info
         length = float(info.length) if info is not None else 0.0

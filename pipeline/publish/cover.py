@@ -29,7 +29,8 @@ def _checked_cover(path: Path) -> tuple[str, bytes]:
         raise FeedError(f"cover {path}: cannot be read ({exc.strerror or exc})") from None
 
 
-def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont | ImageFont.ImageFont,
+          width: int) -> list[str]:
     lines: list[str] = []
     for word in text.split():
         if lines and draw.textlength(f"{lines[-1]} {word}", font=font) <= width:
@@ -75,3 +76,11 @@ def write_cover(show: ShowConfig) -> str:
         # A cover left over in the other format would be published but never used.
         (show.feed_dir / other).unlink(missing_ok=True)
     return name
+
+
+def write_episode_image(show: ShowConfig, source: Path, stem: str) -> str:
+    """Publish an episode's own cover art beside its audio (episodes/<stem>.cover.png or .jpg); its path in `feed/`."""
+    kind_name, data = _checked_cover(source)
+    relative = f"episodes/{stem}.{kind_name}"  # named after the audio: stale-file cleaning keeps it with it
+    write_if_changed(show.feed_dir / relative, data, FeedError)
+    return relative

@@ -6,8 +6,8 @@ import datetime as dt
 import html
 import re
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 from urllib.parse import quote
 
 import lxml.etree  # noqa: F401  (feedgen.util uses lxml.etree without importing it)
@@ -19,19 +19,15 @@ from feedgen.ext.podcast_entry import PodcastEntryExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
-from ..config import ShowConfig
+from ..config import Host, ShowConfig
 from ..errors import FeedError
 from ..fsutil import write_if_changed
 from ..model import Paper
 from .cover import write_cover
 from .records import FeedEpisode
-from .spec import FEED_NAME, ITUNES_NS, PODCAST_NS, PODCAST_NS_LEGACY
+from .sidecars.read import Chapter, parse_chapters
+from .spec import CHAPTERS_TYPE, FEED_NAME, ITUNES_NS, PODCAST_NS, PSC_NS, PSC_VERSION
 
-# podcastparser 0.6.11 (gPodder's parser) reads podcast:chapters and podcast:transcript only
-# under the namespace's first URI, so items repeat those two tags under it with a prefix of
-# their own: apps that match the "podcast:" prefix never see the copies, apps that know both
-# URIs find the same URLs twice, and podcastparser reports them at all.
-_LEGACY_PREFIX = "oldpodcast"
 # The namespace's own UUID, for podcast:guid (UUIDv5 of the feed URL without its scheme).
 _GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 # lastBuildDate of a feed without episodes: any fixed instant keeps the file reproducible.
@@ -86,16 +82,18 @@ class _PodcastEntry(PodcastEntryExtension):
 
 
 class _PodcastIndex(BaseExtension):
-    """Podcasting 2.0 channel tags: podcast:guid, podcast:locked, podcast:person, podcast:medium."""
+    """Podcasting 2.0 channel tags: podcast:guid, locked, license, person, medium."""
 
     def __init__(self) -> None:
         self.guid: str | None = None
         self.locked_owner: str | None = None
-        self.hosts: list[str] = []
+        self.hosts: list[Host] = []
         self.medium = "podcast"
+        self.license: tuple[str, str] | None = None  # (identifier or name, URL or "")
+        self.simple_chapters = True  # declare the psc namespace (only when items use it)
 
     def extend_ns(self) -> dict[str, str]:
-        return {"podcast": PODCAST_NS, _LEGACY_PREFIX: PODCAST_NS_LEGACY}
+        return {"podcast": PODCAST_NS, **({"psc": PSC_NS} if self.simple_chapters else {})}
 
     def extend_rss(self, rss_feed):  # type: ignore[no-untyped-def]
         channel = rss_feed[0]
@@ -105,29 +103,51 @@ class _PodcastIndex(BaseExtension):
             # "no": other platforms may import the feed; the owner's address is who can change that.
             owner = {"owner": self.locked_owner} if self.locked_owner else {}
             xml_elem(f"{{{PODCAST_NS}}}locked", channel, **owner).text = "no"
-        for name in self.hosts:
-            xml_elem(f"{{{PODCAST_NS}}}person", channel, role="host").text = name
+        if self.license:
+            name, url = self.license
+            xml_elem(f"{{{PODCAST_NS}}}license", channel, **({"url": url} if url else {})).text = name
+        for host in self.hosts:
+            links = {key: value for key, value in (("href", host.href), ("img", host.img)) if value}
+            xml_elem(f"{{{PODCAST_NS}}}person", channel, role="host", **links).text = host.name
         xml_elem(f"{{{PODCAST_NS}}}medium", channel).text = self.medium
         return rss_feed
 
 
+def _npt(seconds: float) -> str:
+    """A time as Podlove Simple Chapters writes it (RFC 2326 normal play time): 00:01:02.500."""
+    ms = max(0, round(seconds * 1000))
+    return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
+
+
 class _PodcastIndexEntry(BaseEntryExtension):
-    """Podcasting 2.0 item tags: podcast:chapters and podcast:transcript (also under the old URI)."""
+    """Item tags: podcast:season, episode, chapters and transcript (current namespace only), psc:chapters."""
 
     def __init__(self) -> None:
+        self.season: int | None = None
+        self.episode: int | None = None
         self.chapters: str | None = None
         self.transcripts: list[dict[str, str]] = []
+        self.simple_chapters: list[Chapter] = []
 
     def transcript(self, url: str, mime: str, language: str, rel: str | None = None) -> None:
         attributes = {"url": url, "type": mime, "language": language}
         self.transcripts.append({**attributes, "rel": rel} if rel else attributes)
 
     def extend_rss(self, entry):  # type: ignore[no-untyped-def]
-        for namespace in (PODCAST_NS, PODCAST_NS_LEGACY):
-            if self.chapters:
-                xml_elem(f"{{{namespace}}}chapters", entry, url=self.chapters, type="application/json+chapters")
-            for attributes in self.transcripts:
-                xml_elem(f"{{{namespace}}}transcript", entry, **attributes)
+        if self.season is not None:
+            xml_elem(f"{{{PODCAST_NS}}}season", entry).text = str(self.season)
+        if self.episode is not None:
+            xml_elem(f"{{{PODCAST_NS}}}episode", entry).text = str(self.episode)
+        if self.chapters:
+            xml_elem(f"{{{PODCAST_NS}}}chapters", entry, url=self.chapters, type=CHAPTERS_TYPE)
+        for attributes in self.transcripts:
+            xml_elem(f"{{{PODCAST_NS}}}transcript", entry, **attributes)
+        if self.simple_chapters:
+            # The same chapters in the item itself: gPodder (podcastparser) reads only these.
+            psc = xml_elem(f"{{{PSC_NS}}}chapters", entry, version=PSC_VERSION)
+            for chapter in self.simple_chapters:
+                link = {"href": chapter.url} if chapter.url else {}
+                xml_elem(f"{{{PSC_NS}}}chapter", psc, start=_npt(chapter.start), title=chapter.title, **link)
         return entry
 
 
@@ -190,6 +210,54 @@ def _check_episodes(episodes: Sequence[FeedEpisode]) -> None:
         guids.add(ep.guid)
 
 
+def episode_numbers(episodes: Sequence[FeedEpisode]) -> dict[str, int]:
+    """Each episode's number: its own when it has one, else its place in publication order (from 1)."""
+    ordered = sorted(episodes, key=lambda e: (e.published, e.id))
+    return {ep.id: ep.number if ep.number is not None else place for place, ep in enumerate(ordered, start=1)}
+
+
+def _simple_chapters(show: ShowConfig, episode: FeedEpisode) -> list[Chapter]:
+    """The episode's published JSON chapters, for psc:chapters (none when the file is absent or broken)."""
+    if not episode.chapters:
+        return []
+    try:
+        text = (show.feed_dir / episode.chapters).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []  # `papercast check` reports the missing file
+    return parse_chapters(text)[0]
+
+
+def _add_item(fg: FeedGenerator, show: ShowConfig, ep: FeedEpisode, cover_url: str, number: int) -> None:
+    """One episode as an <item>."""
+    notes = show_notes_html(ep, show)
+    entry = fg.add_entry(order="append")  # the default, prepend, would reverse the order
+    entry.title(ep.title)
+    entry.link(href=f"{show.base_url}#{ep.id}")  # the episode's place on the show page
+    entry.description(notes)
+    entry.content(notes, type="CDATA")  # content:encoded: the notes most apps show
+    entry.guid(ep.guid, permalink=False)
+    entry.enclosure(show.url_for(ep.audio), str(ep.size), "audio/mpeg")
+    entry.pubDate(ep.published)
+    entry.podcast.itunes_title(ep.title)
+    entry.podcast.itunes_summary(" ".join(ep.summary.split()))
+    entry.podcast.itunes_duration(str(ep.duration))
+    entry.podcast.itunes_explicit(show.explicit)
+    entry.podcast.itunes_image(show.url_for(ep.image) if ep.image else cover_url)
+    entry.podcast.itunes_episode(number)
+    if ep.season is not None:
+        entry.podcast.itunes_season(ep.season)
+    entry.podcast.itunes_episode_type("full")
+    entry.podcastindex.season, entry.podcastindex.episode = ep.season, number
+    if ep.chapters:
+        entry.podcastindex.chapters = show.url_for(ep.chapters)
+        entry.podcastindex.simple_chapters = _simple_chapters(show, ep) if show.simple_chapters else []
+    # The captions last: feedparser keeps only the last transcript it reads.
+    for path, mime, rel in ((ep.transcript_json, "application/json", None),
+                            (ep.srt, "application/x-subrip", None), (ep.vtt, "text/vtt", "captions")):
+        if path:
+            entry.podcastindex.transcript(show.url_for(path), mime, show.language, rel)
+
+
 def _build(show: ShowConfig, episodes: Sequence[FeedEpisode], cover: str, guid: str) -> FeedGenerator:
     fg = FeedGenerator()
     fg.register_extension("podcast", _Podcast, _PodcastEntry)
@@ -211,32 +279,19 @@ def _build(show: ShowConfig, episodes: Sequence[FeedEpisode], cover: str, guid: 
     fg.podcast.itunes_type("episodic")
     fg.podcastindex.guid = guid
     fg.podcastindex.locked_owner = show.owner_email
-    fg.podcastindex.hosts = [host.name for host in show.hosts]
+    fg.podcastindex.hosts = list(show.hosts)
+    fg.podcastindex.simple_chapters = show.simple_chapters
+    if show.copyright:
+        fg.copyright(show.copyright)
+    if show.license:
+        fg.podcastindex.license = (show.license, show.license_url)
     stamps = [t for ep in episodes for t in (ep.published, ep.updated) if t is not None]
     fg.lastBuildDate(max(stamps, default=_EPOCH))
     if episodes:
         fg.pubDate(max(ep.published for ep in episodes))
+    numbers = episode_numbers(episodes)
     for ep in sorted(episodes, key=lambda e: (e.published, e.id), reverse=True):
-        notes = show_notes_html(ep, show)
-        entry = fg.add_entry(order="append")  # the default, prepend, would reverse the order
-        entry.title(ep.title)
-        entry.link(href=show.url_for(ep.transcript) if ep.transcript else show.base_url)
-        entry.description(notes)
-        entry.content(notes, type="CDATA")  # content:encoded: the notes most apps show
-        entry.guid(ep.guid, permalink=False)
-        entry.enclosure(show.url_for(ep.audio), str(ep.size), "audio/mpeg")
-        entry.pubDate(ep.published)
-        entry.podcast.itunes_summary(" ".join(ep.summary.split()))
-        entry.podcast.itunes_duration(str(ep.duration))
-        entry.podcast.itunes_explicit(show.explicit)
-        entry.podcast.itunes_episode_type("full")
-        if ep.chapters:
-            entry.podcastindex.chapters = show.url_for(ep.chapters)
-        # The captions last: feedparser and podcastparser keep only the last transcript they read.
-        for path, mime, rel in ((ep.transcript_json, "application/json", None),
-                                (ep.srt, "application/x-subrip", None), (ep.vtt, "text/vtt", "captions")):
-            if path:
-                entry.podcastindex.transcript(show.url_for(path), mime, show.language, rel)
+        _add_item(fg, show, ep, cover_url, numbers[ep.id])
     return fg
 
 

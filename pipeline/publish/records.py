@@ -41,6 +41,9 @@ class FeedEpisode:
     true_peak_dbtp: float | None = None
     # A shortened transcript ("Name: line" per line) for the show notes.
     excerpt: str = ""
+    number: int | None = None  # as the episode file says; None: numbered in publication order
+    season: int | None = None
+    image: str | None = None  # the episode's own cover art; None: the show's
 
 
 

@@ -1,8 +1,16 @@
 """A small static file server for `feed/` that podcast apps and web players accept.
 
 Choices worth knowing:
+- Only what a podcast app or the show page needs is served: files of the types below (audio,
+  feed, transcripts, chapters, the page and its images); anything else (a README.md) is 404.
+- Only exact paths: a file asked for with a trailing slash (`/feed.xml/`) or an empty segment is 404.
 - `/` and any directory serve their `index.html`, else 404; there are no directory listings.
   A directory asked for without its trailing slash is redirected (301) to it.
+- Text (the feed, transcripts, chapters, the page) is sent gzip-compressed to clients that
+  accept it, unless they ask for a byte range; audio and images are already compressed.
+- A request's body is read and thrown away (a GET body is never taken for the next request);
+  a chunked or oversized one closes the connection. Idle connections close after a timeout,
+  and the listen backlog holds a burst of apps refreshing at once.
 - Range requests serve one range. Several ranges, bad syntax and ranges on empty files are
   ignored (RFC 9110 allows it) and answered 200 with the whole file; there is no multipart.
 - HEAD answers exactly as GET would, Range included, only without the body.
@@ -15,6 +23,7 @@ from __future__ import annotations
 
 import email.utils
 import errno
+import gzip
 import os
 import re
 import socket
@@ -24,7 +33,7 @@ from datetime import timezone
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import quote, unquote
 
 from ..errors import PapercastError
@@ -39,6 +48,13 @@ _TYPES = {
     ".svg": "image/svg+xml", ".css": "text/css; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",
 }
+# Compressed on the fly when the client accepts gzip: text, which shrinks to a fraction.
+_COMPRESSIBLE = (".xml", ".rss", ".json", ".vtt", ".srt", ".txt", ".html", ".htm", ".svg", ".css", ".js")
+_GZIP_MAX_BYTES = 16 * 1024 * 1024  # larger text is sent as it is rather than held in memory
+_GZIP = re.compile(r"(?:^|,)\s*(?:gzip|\*)\s*(?:;\s*q=([0-9.]+))?\s*(?=,|$)", re.IGNORECASE)
+_MAX_BODY = 64 * 1024  # no request here needs a body: a bigger one is not worth reading
+IDLE_TIMEOUT = 15.0  # seconds a kept-alive connection may wait for its next request
+BACKLOG = 1024  # connections the kernel queues while every thread is busy (socketserver's default is 5)
 # 18 digits exceed any file; longer numbers make the header ignored, never a crash in int().
 _RANGE = re.compile(r"bytes=([0-9]{0,18})-([0-9]{0,18})", re.IGNORECASE)
 _ETAG = re.compile(r'\*|(?:W/)?"[^"]*"')
@@ -54,6 +70,17 @@ def _content_type(name: str) -> str:
     if name.endswith(".chapters.json"):  # Podcasting 2.0 gives chapters their own type
         return "application/json+chapters"
     return _TYPES.get(Path(name).suffix, "application/octet-stream")
+
+
+def _accepts_gzip(value: str | None) -> bool:
+    """Whether an Accept-Encoding header accepts gzip (named, or as *, with a q-value above 0)."""
+    for match in _GZIP.finditer(value or ""):
+        try:
+            if match[1] is None or float(match[1]) > 0:
+                return True
+        except ValueError:
+            continue
+    return False
 
 
 def _parse_range(value: str, size: int) -> tuple[int, int] | None:
@@ -100,15 +127,43 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"  # keep-alive: players make many small range requests
     server_version = "papercast"
-    timeout = 60
+    timeout = IDLE_TIMEOUT  # the socket's; setup() applies the server's own idle_timeout
     disable_nagle_algorithm = True  # headers and body go out in separate writes
 
+    def setup(self) -> None:
+        super().setup()
+        # A read that waits longer than this ends the connection (handle_one_request closes it).
+        self.connection.settimeout(self.server.idle_timeout)
+
     def do_GET(self) -> None:
-        self._send_file()
+        if self._discard_body():
+            self._send_file()
 
     do_HEAD = do_GET  # _send_file and _send_plain leave the body out for HEAD
 
+    def _discard_body(self) -> bool:
+        """Read and drop the request's body so the next request starts where it should; False if refused."""
+        if self.headers.get("Transfer-Encoding"):
+            self.close_connection = True  # no chunked bodies: the framing cannot be trusted
+            self._send_plain(HTTPStatus.LENGTH_REQUIRED)
+            return False
+        length = (self.headers.get("Content-Length") or "0").strip()
+        if not length.isdigit() or int(length) > _MAX_BODY:
+            self.close_connection = True
+            self._send_plain(HTTPStatus.BAD_REQUEST if not length.isdigit() else HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+            return False
+        remaining = int(length)
+        while remaining:
+            chunk = self.rfile.read(min(remaining, 65536))
+            if not chunk:
+                self.close_connection = True
+                return False
+            remaining -= len(chunk)
+        return True
+
     def do_OPTIONS(self) -> None:
+        if not self._discard_body():
+            return
         self.send_response(HTTPStatus.NO_CONTENT)
         self.send_header("Allow", "GET, HEAD, OPTIONS")
         self.send_header("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS")
@@ -136,7 +191,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _locate(self) -> Path | str | None:
         """The file to send, where to redirect a directory asked for without its slash, or None."""
         raw = self.path.split("?", 1)[0].split("#", 1)[0]
-        if not raw.startswith("/") or "\\" in raw:
+        if not raw.startswith("/") or "\\" in raw or "//" in raw:
             return None
         # Decode each segment on its own so %2F can never create a new path separator.
         parts = [unquote(segment) for segment in raw.split("/") if segment]
@@ -148,7 +203,11 @@ class _Handler(BaseHTTPRequestHandler):
             if not raw.endswith("/"):
                 return "/" + "".join(quote(p) + "/" for p in parts)
             target = _inside(root, target / "index.html")
-        return target if target is not None and target.is_file() else None
+        elif raw.endswith("/"):
+            return None  # a file is only its exact path: /feed.xml/ is not /feed.xml
+        if target is None or not target.is_file() or Path(target.name.lower()).suffix not in _TYPES:
+            return None  # only what apps and the page need: not feed/README.md
+        return target
 
     def _send_file(self) -> None:
         found = self._locate()
@@ -161,35 +220,67 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             return self._send_plain(HTTPStatus.NOT_FOUND)
         with file:
-            stat = os.fstat(file.fileno())
-            size, mtime = stat.st_size, int(stat.st_mtime)
-            etag = f'"{size:x}-{stat.st_mtime_ns:x}"'
-            headers = {"ETag": etag, "Cache-Control": "no-cache",
-                       "Last-Modified": email.utils.formatdate(mtime, usegmt=True)}
+            self._answer(file, found.name)
+
+    def _answer(self, file: BinaryIO, name: str) -> None:
+        """Answer with the open file: compressed, as a range, or whole, honouring the conditionals."""
+        stat = os.fstat(file.fileno())
+        size, mtime = stat.st_size, int(stat.st_mtime)
+        etag = f'"{size:x}-{stat.st_mtime_ns:x}"'
+        headers = {"ETag": etag, "Cache-Control": "no-cache",
+                   "Last-Modified": email.utils.formatdate(mtime, usegmt=True)}
+        compressible = Path(name.lower()).suffix in _COMPRESSIBLE
+        if compressible:
+            headers["Vary"] = "Accept-Encoding"  # caches must not hand gzip to a client that did not ask
+        asked = self.headers.get("Range")
+        if (compressible and asked is None and 0 < size <= _GZIP_MAX_BYTES
+                and _accepts_gzip(self.headers.get("Accept-Encoding"))):
+            # Each representation has its own tag, or a cache could revalidate one with the other.
+            headers["ETag"] = etag = f'"{size:x}-{stat.st_mtime_ns:x}-gzip"'
             if self._not_modified(etag, mtime):
                 return self._send_plain(HTTPStatus.NOT_MODIFIED, headers)
-            status, first, last = HTTPStatus.OK, 0, size - 1
-            asked = self.headers.get("Range")
-            if asked is not None and self._if_range_holds(etag, mtime):
-                try:
-                    wanted = _parse_range(asked, size)
-                except _Unsatisfiable:
-                    return self._send_plain(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
-                                            {"Content-Range": f"bytes */{size}"})
-                if wanted is not None:
-                    status, (first, last) = HTTPStatus.PARTIAL_CONTENT, wanted
-                    headers["Content-Range"] = f"bytes {first}-{last}/{size}"
-            length = last - first + 1
-            self.send_response(status)
-            self.send_header("Content-Type", _content_type(found.name))
-            self.send_header("Content-Length", str(length))
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            if self.command != "HEAD" and length > 0:
-                # sendfile streams from the kernel (or in small chunks), never the whole file.
-                if self.connection.sendfile(file, first, length) < length:
-                    self.close_connection = True  # the file shrank; the framing is broken
+            return self._send_gzip(file.read(), name, headers)
+        if self._not_modified(etag, mtime):
+            return self._send_plain(HTTPStatus.NOT_MODIFIED, headers)
+        self._send_range(file, name, size, headers, asked if asked is not None and self._if_range_holds(etag, mtime)
+                         else None)
+
+    def _send_range(self, file: BinaryIO, name: str, size: int, headers: dict[str, str], asked: str | None) -> None:
+        """The file, or the one range `asked` names (206), or 416 when it names no byte of it."""
+        status, first, last = HTTPStatus.OK, 0, size - 1
+        if asked is not None:
+            try:
+                wanted = _parse_range(asked, size)
+            except _Unsatisfiable:
+                return self._send_plain(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
+                                        {"Content-Range": f"bytes */{size}"})
+            if wanted is not None:
+                status, (first, last) = HTTPStatus.PARTIAL_CONTENT, wanted
+                headers["Content-Range"] = f"bytes {first}-{last}/{size}"
+        length = last - first + 1
+        self.send_response(status)
+        self.send_header("Content-Type", _content_type(name))
+        self.send_header("Content-Length", str(length))
+        for header, value in headers.items():
+            self.send_header(header, value)
+        self.end_headers()
+        if self.command != "HEAD" and length > 0:
+            # sendfile streams from the kernel (or in small chunks), never the whole file.
+            if self.connection.sendfile(file, first, length) < length:
+                self.close_connection = True  # the file shrank; the framing is broken
+
+    def _send_gzip(self, data: bytes, name: str, headers: dict[str, str]) -> None:
+        """The whole file, gzip-compressed (mtime 0: the same file always gives the same bytes)."""
+        body = gzip.compress(data, compresslevel=6, mtime=0)
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", _content_type(name))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        for header, value in headers.items():
+            self.send_header(header, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def _not_modified(self, etag: str, mtime: int) -> bool:
         tags = self.headers.get("If-None-Match")
@@ -223,9 +314,10 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     allow_reuse_address = os.name != "nt"  # on Windows it lets a second server share the port
+    request_queue_size = min(BACKLOG, socket.SOMAXCONN)  # the kernel caps it at somaxconn anyway
 
-    def __init__(self, address: tuple[str, int], root: Path, quiet: bool) -> None:
-        self.root, self.quiet = root, quiet
+    def __init__(self, address: tuple[str, int], root: Path, quiet: bool, idle_timeout: float = IDLE_TIMEOUT) -> None:
+        self.root, self.quiet, self.idle_timeout = root, quiet, idle_timeout
         super().__init__(address, _Handler)
 
     def server_bind(self) -> None:
@@ -243,14 +335,14 @@ class _Server6(_Server):
 
 
 def make_server(root: Path, host: str = "127.0.0.1", port: int = 8000,
-                quiet: bool = False) -> ThreadingHTTPServer:
+                quiet: bool = False, idle_timeout: float = IDLE_TIMEOUT) -> ThreadingHTTPServer:
     """Bind a server for `root` (port 0 picks a free one); the caller runs serve_forever()."""
     root = Path(root)
     if not root.is_dir():
         raise PapercastError(f"{root}: no such folder to serve")
     server_class = _Server6 if ":" in host else _Server
     try:
-        return server_class((host, port), root.resolve(), quiet)
+        return server_class((host, port), root.resolve(), quiet, idle_timeout)
     except OverflowError:
         raise PapercastError(f"port {port} is not between 0 and 65535") from None
     except OSError as exc:

@@ -7,6 +7,7 @@ Sources: Apple Podcasts Connect (categories, artwork), the RSS 2.0 and Podcastin
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,9 +18,10 @@ from PIL import Image, UnidentifiedImageError
 
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
-# The namespace's first URI: gPodder's parser (podcastparser) reads only this one.
-PODCAST_NS_LEGACY = "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md"
 ATOM_NS = "http://www.w3.org/2005/Atom"
+# Podlove Simple Chapters: the chapters gPodder (podcastparser) reads from the item itself.
+PSC_NS = "http://podlove.org/simple-chapters"
+PSC_VERSION = "1.2"
 
 FEED_NAME = "feed.xml"
 CHAPTERS_TYPE = "application/json+chapters"
@@ -79,6 +81,67 @@ _TRANSPARENT_MODES = ("RGBA", "LA", "P", "PA")
 
 Severity = Literal["error", "warning"]
 
+# Loudness as listeners hear it. Apple's audio requirements: -16 LKFS integrated (within 1 dB),
+# true peak at most -1 dBTP. ITU-R BS.1770 sums the channels' energies, so a mono file played
+# on two speakers or headphones (dual mono, as every player does) is 3 LU louder than the same
+# file metered as one channel: the target is for the programme as played (AES TD1008 says the
+# same: -16 LUFS stereo is -19 LUFS metered mono), and papercast meters mono files as dual mono.
+LOUDNESS_TARGET = -16.0
+LOUDNESS_TOLERANCE = 1.0
+MAX_TRUE_PEAK = -1.0
+# The range a show may choose: AES TD1008 puts speech at -18 LUFS (-20 to -16); louder than -14
+# is what Spotify turns down anyway.
+LOUDNESS_RANGE = (-24.0, -14.0)
+
+# MP3 as Apple's audio requirements recommend it, by channel count: 44.1 or 48 kHz, and
+# 96-128 kbit/s mono or 128-256 kbit/s stereo (the minimums are 32 and 64 kbit/s).
+MP3_BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)  # LAME's CBR steps
+APPLE_MP3_KBPS: dict[int, tuple[int, int]] = {1: (96, 128), 2: (128, 256)}
+APPLE_SAMPLE_RATES = (44100, 48000)
+CHANNEL_NAMES = {1: "mono", 2: "stereo"}
+
+
+def default_bitrate(channels: int) -> str:
+    """The lowest bit rate Apple recommends for MP3 with this many channels, as LAME takes it ("96k")."""
+    return f"{APPLE_MP3_KBPS[channels][0]}k"
+
+
+def bitrate_advice(kbps: int, channels: int) -> str | None:
+    """Why `kbps` falls short of Apple's recommendation for `channels`, or None if it meets it."""
+    low = APPLE_MP3_KBPS.get(channels, APPLE_MP3_KBPS[2])[0]
+    if kbps >= low:
+        return None
+    return (f"{kbps} kbit/s {CHANNEL_NAMES.get(channels, 'stereo')} is below the {low} kbit/s Apple recommends "
+            f"for {CHANNEL_NAMES.get(channels, 'stereo')} MP3")
+
+# Podcast Index guidance for captions (podcast:transcript): SRT cues of at most two lines of
+# 32 characters; WebVTT cues are kept to the same two-line shape.
+SRT_LINE_CHARS = 32
+CAPTION_LINES = 2
+
+# Addresses an app outside this machine or network cannot reach (a feed served from them can be
+# subscribed to only here).
+PRIVATE_HOST_FIX = ("set show.base_url to the public https:// address where feed/ will be served "
+                    "(a LAN address works only on that network), then rebuild")
+
+
+def private_host(url: str) -> str | None:
+    """'loopback', 'private' or 'link-local' when `url`'s host is such an address (or localhost), else None."""
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost" or host.endswith((".localhost", ".local", ".internal", ".lan")):
+        return "local"
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return None
+    if address.is_loopback:
+        return "loopback"
+    if address.is_link_local:
+        return "link-local"
+    if address.is_private or address.is_unspecified:
+        return "private"
+    return None
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -105,7 +168,8 @@ def url_problem(url: str) -> str | None:
 def category_problem(category: str, subcategory: str) -> str | None:
     """Why Apple would reject this category and subcategory, with the accepted values; None if it accepts them."""
     if category not in APPLE_SUBCATEGORIES:
-        return f"category {category!r} is not an Apple Podcasts category (one of: {', '.join(sorted(APPLE_CATEGORIES))})"
+        choices = ", ".join(sorted(APPLE_CATEGORIES))
+        return f"category {category!r} is not an Apple Podcasts category (one of: {choices})"
     allowed = APPLE_SUBCATEGORIES[category]
     if subcategory and subcategory not in allowed:
         choices = ", ".join(sorted(allowed)) if allowed else f"none: {category} has no subcategories"

@@ -93,7 +93,7 @@ _RCT = _rx(r"\brandomi[sz]ed(?:,)?(?:\s+(?:double|single|triple)-blind(?:ed)?,?|
 _ANIMAL = _rx(r"\b(?P<o>mice|mouse|murine|rats?|rodents?|zebrafish|piglets?|primates?|macaques?|"
               r"animal models?|drosophila)\b")
 _IN_VITRO = _rx(r"\bin vitro\b|\bcell lines?\b|\bcultured cells\b")
-_HUMAN = _rx(r"\b(patients?|participants?|adults?|children|adolescents?|women|men|volunteers?|migraineurs|"
+_HUMAN = _rx(r"\b(patients?|participants?|adults?|children|adolescents?|women|men|volunteers?|sufferers|\w{4,}eurs|"
              r"individuals|people|humans?|healthy controls?)\b")
 _SUBTYPE = _rx(r"\b(?P<s>cohort|case[- ]control|cross[- ]sectional|observational)\b")
 _INTERVENTION = _rx(r"\b(open-label|single-arm|non-randomi[sz]ed|supplementation|treated with|were given|"
@@ -143,8 +143,18 @@ def classify_text(title: str, finding: str) -> Design:
     """The design shown by a title and a key finding (see the module docstring for the rules)."""
     title = " ".join(title.split())
     texts = [title, *own_clauses(finding)]
-    if _PROTOCOL.search(title):
-        return Design(OTHER, "protocol", _PROTOCOL.search(title).group())  # type: ignore[union-attr]
+    if m := _PROTOCOL.search(title):
+        return Design(OTHER, "protocol", m.group())
+    found = _synthesis(texts)
+    if found is None and (m := _first(_MENDELIAN, texts)):
+        found = Design(MENDELIAN, "", m.group())
+    if found is None and (m := _first(_RCT, texts)):
+        found = Design(RCT, "", m.group())
+    return found or _study(title, finding, texts)
+
+
+def _synthesis(texts: list[str]) -> Design | None:
+    """A meta-analysis, systematic review or other review: syntheses outrank what they synthesise."""
     if m := _first(_META, texts):
         return Design(META_ANALYSIS, "", m.group())
     if m := _first(_SYSTEMATIC, texts):
@@ -155,10 +165,11 @@ def classify_text(title: str, finding: str) -> Design:
         return Design(NARRATIVE_REVIEW, detail, m.group().strip())
     if m := _first(_REVIEW_VERB, texts):
         return Design(NARRATIVE_REVIEW, "", m.group().strip())
-    if m := _first(_MENDELIAN, texts):
-        return Design(MENDELIAN, "", m.group())
-    if m := _first(_RCT, texts):
-        return Design(RCT, "", m.group())
+    return None
+
+
+def _study(title: str, finding: str, texts: list[str]) -> Design:
+    """An animal or observational study of the paper's own, else OTHER."""
     human = _first(_HUMAN, texts)
     if (m := _first(_ANIMAL, texts)) is not None:
         if human is not None or _first(_IN_VITRO, texts):

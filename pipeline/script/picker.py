@@ -62,7 +62,7 @@ class Picker:
             raise ValueError("pick() needs at least one phrasing")
         self.calls += 1
         scores = [self._score(o) for o in options]
-        fresh = [o for o, score in zip(options, scores) if score == min(scores)]
+        fresh = [o for o, score in zip(options, scores, strict=True) if score == min(scores)]
         digest = hashlib.sha256(f"{self.seed}/{self.section}/{self.calls}".encode()).digest()
         choice = fresh[int.from_bytes(digest[:4], "big") % len(fresh)]
         self.used.update(_patterns_of(str(choice)))

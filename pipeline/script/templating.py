@@ -44,7 +44,7 @@ class _FormatLoader(jinja2.BaseLoader):
             if path.is_file():
                 mtime = path.stat().st_mtime
                 return (path.read_text(encoding="utf-8"), str(path),
-                        lambda: path.is_file() and path.stat().st_mtime == mtime)
+                        lambda path=path, mtime=mtime: path.is_file() and path.stat().st_mtime == mtime)
         raise jinja2.TemplateNotFound(template)
 
     def formats(self) -> list[str]:
@@ -119,7 +119,7 @@ def available_formats(env: jinja2.Environment) -> list[str]:
 
 def _template_frames(exc: BaseException) -> list[str]:
     """"file:line" of each template frame the error passed through, innermost last."""
-    frames = []
+    frames: list[str] = []
     tb = exc.__traceback__
     while tb is not None:  # jinja2 maps template frames to the template's file and line
         filename = tb.tb_frame.f_code.co_filename

@@ -5,7 +5,7 @@ microbiota", "dysbiosis", "fecal microbiota transplantation"). Terms are matched
 normalised key (lower case, simple plurals and British/American spellings folded, hyphens
 as spaces), and spoken in the surface form one of the papers used (title case undone), so
 every term the hosts name occurs in the reading list. Adjectives and modifiers ("dietary",
-"gut-brain") are kind WORD, which the templates quote ('the word "dietary"').
+"gut-brain") are kind WORD: a coincidence of wording, never said as a theme or a link.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from .design import OTHER, classify
 TERM = "term"
 TREATMENT = "treatment"
 ORGANISM = "organism"
-WORD = "word"  # an adjective or modifier ("dietary", "gut–brain"): spoken as 'the word "dietary"'
+WORD = "word"  # an adjective or modifier ("dietary", "gut–brain"): never a theme or a link
 
 # Function words, reporting verbs and research boilerplate: never a theme on their own, and
 # they split runs of content words ("reduction in anti-inflammatory genera" -> two runs).
@@ -39,7 +39,7 @@ papers trial trials randomised randomized clinical possible potential consistent
 significant significance accuracy development complex vital novel innovative future direction directions
 perspective perspectives concern concerns way ways part parts kind kinds number level levels type types
 patient patients participant participants people person individual individuals human humans subject
-subjects adult adults women men children migraineur migraineurs case cases control controls group groups
+subjects adult adults women men children sufferer sufferers case cases control controls group groups
 enhance enhances worsen worsens reverse reverses reduce reduces reduction lower lowers raise raises elevate
 elevates confirm confirms predict predicts correlate correlates propose proposes place places advocate
 advocates highlight highlights emphasise emphasises emphasising emphasize emphasizing require requires
@@ -47,14 +47,19 @@ restore restores implicate implicates implicating show shows suggest suggests in
 makes making unravel unravelling unraveling call calls play plays lead leads affect affects impact impacts
 impacting noting worth understanding managing approaching approach approaches helps help focus
 discuss discusses well like vs versus
+six seven eight nine ten eleven twelve hour hours day days week weeks month months year years night nights
+minute minutes time times
 """.split())
 # Single words too general to be a theme in research writing ("disease", "brain", "axis").
 _GENERIC = frozenset("""disease disorder condition health system function mechanism pathway process change
 brain axis body connection interaction therapy treatment management outcome symptom risk lever term
-signature role""".split())
+signature role frequency severity duration rate incidence prevalence marker markers status""".split())
 _NOT_ADJECTIVES = frozenset({"signal", "animal", "journal", "interval", "proposal", "arrival", "removal"})
 _TREATMENT_STEMS = ("probiotic", "prebiotic", "synbiotic", "antibiotic", "diet", "dietary", "transplant",
-                    "supplement", "vitamin", "omega", "fibre", "fiber", "ketogenic", "analgesic", "triptan")
+                    "supplement", "vitamin", "omega", "fibre", "fiber", "ketogenic", "analgesic", "drug", "medication",
+                    "vaccin", "exercise")
+# Words with two names in research writing, said as one theme.
+_SYNONYMS = {"microbiome": "microbiota", "tumour": "tumor", "behaviour": "behavior"}
 _ORGANISM_WORDS = frozenset({"mouse", "rat", "rodent", "zebrafish", "piglet", "primate", "macaque"})
 _TAXON = re.compile(r"^[A-Z][a-z]+(?:ium|ella|aceae|bacter|coccus|bacillus|ales|etes|ides|onas)$")
 _TOKEN = re.compile(r"[^\W\d_][\w']*", re.UNICODE)
@@ -92,6 +97,10 @@ def fold(word: str) -> str:
     w = re.sub(r"is(ation|ing|ed|e|es)$", r"iz\1", w)
     if w == "mice":
         return "mouse"
+    if w in _SYNONYMS:
+        return _SYNONYMS[w]
+    if w.endswith("s") and w[:-1] in _SYNONYMS:
+        return _SYNONYMS[w[:-1]]
     if len(w) > 4 and w.endswith("ies"):
         return w[:-3] + "y"
     if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is", "ys")):
@@ -175,6 +184,11 @@ def terms_of(paper: Paper) -> dict[str, _Seen]:
     return paper_terms(f"{paper.title}. {paper.finding}", title_chars=len(paper.title))
 
 
+def topical(word: str, topic: frozenset[str]) -> bool:
+    """A topic word or one built on it ("sleeper" in a show about sleep)."""
+    return any(word == t or (len(t) >= 5 and word.startswith(t)) for t in topic)
+
+
 def topic_words(*texts: str) -> frozenset[str]:
     """Folded words of a show's title: the topic itself, too general to be a theme on their own."""
     return frozenset(fold(m.group()) for text in texts for m in _TOKEN.finditer(text))
@@ -187,7 +201,7 @@ def shared_terms(papers: Sequence[Paper], min_papers: int = 2, topic: frozenset[
     theme); single words of the topic or too general to say anything (`_GENERIC`); and a term
     inside a longer one used by the same papers ("microbiota" when each says "gut microbiota").
     Adjectives and modifiers never used as a noun phrase ("gut-brain" only ever before "axis")
-    are kept as kind WORD, which the templates quote rather than use as a noun.
+    are kept as kind WORD, so callers can leave them out (the script never says them as themes).
     """
     per_paper = [terms_of(p) for p in papers]
     where: dict[str, list[int]] = {}
@@ -196,14 +210,16 @@ def shared_terms(papers: Sequence[Paper], min_papers: int = 2, topic: frozenset[
             where.setdefault(key, []).append(index)
     found = []
     for key, indexes in where.items():
-        if len(indexes) < min_papers or (len(papers) >= 4 and len(indexes) == len(papers)):
-            continue
+        if len(indexes) < min_papers or (len(papers) >= 3 and len(indexes) * 3 > len(papers) * 2):
+            continue  # most of the papers use it: that is the subject, not a theme
         seen = [per_paper[i][key] for i in indexes]
-        if " " not in key and (key in _GENERIC or key in topic):
+        if " " not in key and (key in _GENERIC or topical(key, topic)):
             continue
         # A finding's wording reads more naturally than a title's, and a noun use than a modifier.
-        best = min(seen, key=lambda s: (not s.ends_run, s.in_title))
+        best = min(seen, key=lambda s: (not s.ends_run, s.in_title, s.surface[:1].isupper()))
         text = _display(best)
+        if re.fullmatch(r"[A-Z][a-z]+(?: [a-z][\w-]*)*", text) and not _TAXON.match(text.split()[0]):
+            text = text[0].lower() + text[1:]  # "Sensitivity analyses" began a sentence
         kind = WORD if not best.ends_run or (" " not in key and _adjective(key, seen)) else _kind(key, text)
         found.append(Term(key, text, tuple(papers[i].key for i in indexes), kind))
     by_papers: dict[tuple[str, ...], list[Term]] = {}
@@ -222,13 +238,16 @@ def link(previous: Paper, current: Paper, episode: Sequence[Paper], topic: froze
 
     Order of preference: a treatment, an organism, another term (the longest, then the one
     fewest papers of the episode use, so the link is specific), the same design, the same
-    journal, a shared adjective, the same year, an author. Terms are in the papers' wording.
+    journal, the same year, an author. Terms are in the papers' wording; a shared adjective
+    is never a link (it would be said as 'the word "X"', a coincidence of wording).
     """
     if counts is None:
         counts = term_counts(episode, topic)
     candidates = [t for t in shared_terms([previous, current], 2, topic) if t.key in counts]  # not the topic
     for kind in (TREATMENT, ORGANISM, TERM):
-        of_kind = [t for t in candidates if t.kind == kind]
+        # One plain word links two papers only when both titles use it: what each is about.
+        of_kind = [t for t in candidates if t.kind == kind and (
+            kind != TERM or t.words > 1 or all(t.key in _title_keys(p) for p in (previous, current)))]
         if of_kind:
             best = min(of_kind, key=lambda t: (-t.words, counts.get(t.key, 0), t.key))
             return Link(kind, best.text)
@@ -237,9 +256,6 @@ def link(previous: Paper, current: Paper, episode: Sequence[Paper], topic: froze
         return Link("design", design_cur.kind)
     if previous.journal and previous.journal == current.journal:
         return Link("journal", current.journal)
-    words = [t for t in candidates if t.kind == WORD]  # a shared adjective says less than a shared journal
-    if words:
-        return Link(WORD, min(words, key=lambda t: (counts.get(t.key, 0), t.key)).text)
     if previous.year is not None and previous.year == current.year:
         return Link("year", str(current.year))
     families = {a.family for a in previous.authors if not a.is_group}
@@ -247,6 +263,10 @@ def link(previous: Paper, current: Paper, episode: Sequence[Paper], topic: froze
     if shared:
         return Link("author", shared[0])
     return None
+
+
+def _title_keys(paper: Paper) -> set[str]:
+    return {fold(m.group()) for m in _TOKEN.finditer(paper.title)}
 
 
 def term_counts(papers: Sequence[Paper], topic: frozenset[str] = frozenset()) -> dict[str, int]:

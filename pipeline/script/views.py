@@ -1,11 +1,7 @@
 """The facts a script may speak, prepared in Python for the templates: papers, designs, themes.
 
-Every value taken from the reading list is a `Data` string (or `DataInt`): it behaves as a
-plain string in template logic, but when a template prints it the environment wraps it in
-invisible marks naming its source ("tang2020dysbiosis:title"). After rendering, the marks
-tell which words came from the data and which from the templates; that is how the script
-defines a sentence's *pattern* (its template words, with each value as a slot) and how the
-tests prove that every fact spoken comes from the right paper.
+Every value is a marked `Data` string (see marks.py, whose names this module also exports), so
+the tests can prove that every fact spoken comes from the right paper.
 """
 
 from __future__ import annotations
@@ -16,121 +12,30 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from num2words import num2words
-
 from ..model import Paper
 from . import design as designs, themes
+from .facts import clauses as fact_clauses, own, paper_facts
+from .marks import (
+    FILTERS,
+    MARK_CLOSE,
+    MARK_OPEN,
+    MARK_SEP,
+    Data,
+    DataInt,
+    as_words,
+    capfirst,
+    finalize,
+    join_and,
+    lowerfirst,
+    period,
+    skeleton,
+    spans,
+    unmark,
+)
 
-MARK_OPEN, MARK_SEP, MARK_CLOSE = "\ue000", "\ue002", "\ue001"
-_SPAN = re.compile(f"{MARK_OPEN}([^{MARK_SEP}]*){MARK_SEP}([^{MARK_CLOSE}]*){MARK_CLOSE}")
-
-
-class Data(str):
-    """A string from the reading list (or derived from it), with where it came from."""
-
-    source: str
-
-    def __new__(cls, value: object, source: str) -> Data:
-        text = super().__new__(cls, " ".join(str(value).split()))
-        text.source = source
-        return text
-
-
-class DataInt(int):
-    """A number derived from the reading list (a count of papers, authors, designs)."""
-
-    source: str
-
-    def __new__(cls, value: int, source: str) -> DataInt:
-        number = super().__new__(cls, value)
-        number.source = source
-        return number
-
-
-def finalize(value: Any) -> Any:
-    """Jinja's `finalize` hook: a printed data value is wrapped in marks naming its source."""
-    if isinstance(value, (Data, DataInt)) and str(value):
-        return f"{MARK_OPEN}{value.source}{MARK_SEP}{value}{MARK_CLOSE}"
-    return value
-
-
-def unmark(text: str) -> str:
-    """Text with the marks removed: what the listener hears."""
-    return _SPAN.sub(lambda m: m.group(2), text)
-
-
-def spans(text: str) -> list[tuple[str, str]]:
-    """The (source, value) of every data value in a marked text."""
-    return _SPAN.findall(text)
-
-
-def skeleton(text: str, slot: str = "…") -> str:
-    """Marked text with each data value replaced by a slot: the template's own words."""
-    return _SPAN.sub(slot, text)
-
-
-# --- filters the templates use on data (they keep the marks) --------------------------------
-
-def _keep(original: Any, text: str) -> Any:
-    return Data(text, original.source) if isinstance(original, Data) else text
-
-
-def _first_visible(text: str) -> int:
-    """Index of the first character a listener hears (marks and source tags skipped)."""
-    i = 0
-    while i < len(text):
-        if text[i] == MARK_OPEN:
-            i = text.find(MARK_SEP, i) + 1 or len(text)
-        elif text[i] in (MARK_CLOSE, " "):
-            i += 1
-        else:
-            return i
-    return len(text)
-
-
-def capfirst(value: Any) -> Any:
-    """First letter in upper case ("probiotics reverse ..." -> "Probiotics reverse ...")."""
-    text = str(value)
-    i = _first_visible(text)
-    first = re.split(r"[\s\-\ue001]", text[i:], maxsplit=1)[0]
-    if any(c.isupper() for c in first[1:]):
-        return value  # "mTOR", "iPSC": capitals of its own, leave alone
-    return _keep(value, text[:i] + text[i:i + 1].upper() + text[i + 1:])
-
-
-def lowerfirst(value: Any) -> Any:
-    """First letter in lower case, unless the first word is an acronym ("LPS", "TNFα")."""
-    text = str(value)
-    i = _first_visible(text)
-    first = re.split(r"[\s\-\ue001]", text[i:], maxsplit=1)[0]
-    if len(first) > 1 and sum(c.isupper() for c in first) > 1:
-        return value
-    return _keep(value, text[:i] + text[i:i + 1].lower() + text[i + 1:])
-
-
-def as_words(value: Any) -> Any:
-    """A count in words for the written script ("five"); larger numbers stay digits."""
-    number = int(value)
-    text = num2words(number, lang="en_GB") if 0 <= number <= 20 else str(number)
-    return Data(text, value.source) if isinstance(value, (Data, DataInt)) else text
-
-
-def join_and(items: Sequence[Any], separator: str = ", ", last: str = " and ") -> str:
-    """A list read out: "a, b and c"; each item keeps its marks, the joining words are the template's."""
-    shown = [finalize(item) for item in items]
-    if len(shown) <= 1:
-        return "".join(shown)
-    return separator.join(shown[:-1]) + last + shown[-1]
-
-
-def period(value: Any) -> Any:
-    """The text as a sentence: a full stop added unless it already ends in ".", "?" or "!"."""
-    text = str(value).rstrip()
-    return _keep(value, text if not text or text[-1] in ".?!" else text + ".")
-
-
-FILTERS = {"capfirst": capfirst, "lowerfirst": lowerfirst, "words": as_words, "join_and": join_and,
-           "period": period}
+__all__ = ["FILTERS", "MARK_CLOSE", "MARK_OPEN", "MARK_SEP", "Data", "DataInt", "EpisodeView", "PaperView",
+           "as_words", "capfirst", "episode_views", "finalize", "join_and", "lowerfirst", "paper_view", "period",
+           "set_detail", "skeleton", "spans", "unmark"]
 
 
 # --- views ------------------------------------------------------------------------------------
@@ -192,6 +97,8 @@ class PaperView:
     year: Data
     month_name: Data
     journal: Data
+    journal_the: bool
+    short_title: Data
     finding: Data
     parts: tuple[Part, ...]
     design: DesignView
@@ -207,6 +114,9 @@ class PaperView:
     rank: int = 0
     strongest: bool = False
     weakest: bool = False
+    moves: tuple[Any, ...] = ()      # the segment's planned moves (planner.arrange), in speaking order
+    peers: tuple[Any, ...] = ()      # comparisons with papers of the same design (critique)
+    said: Any = None                 # the finding's parts chosen for the conversation (material.Material)
 
     @property
     def is_first(self) -> bool:
@@ -225,10 +135,8 @@ _REPORTING_VERBS = frozenset("""proposes places highlights emphasises emphasizes
 describes reviews reports advocates explores examines outlines discusses summarises summarizes links calls
 presents identifies demonstrates provides offers maps traces challenges confirms reveals introduces
 considers synthesises synthesizes evaluates assesses compares""".split())
-_HEDGES = re.compile(r"\bapproach(?:es)? significance\b|\blimited \w+|\bpreliminary\b|\bpilot\b|\bsmall \w+"
-                     r"|\bpossible\b|\bmay\b|\bmight\b|\bsuggests?\b|\bpotential\b", re.IGNORECASE)
 # Words that claim certainty or cause: the critique format quotes them back.
-_CLAIMS = re.compile(r"\bcausal\b|\bcauses?\b|\bconfirms?\b|\bproves?\b|\bdirectly\b|\bfirst\b|\brequired\b"
+_CLAIMS = re.compile(r"\bcausal\b|(?<!-)\bcauses?\b|\bconfirms?\b|\bproves?\b|\bdirectly\b|\bfirst\b|\brequired\b"
                      r"|\bestablish\w*|\bdemonstrat\w*", re.IGNORECASE)
 _PROPOSES = re.compile(r"\b(propos\w*|calls? for|advocat\w*|possible therapy|future therapeutic)\b", re.IGNORECASE)
 # Finding length (words) said in full at detail 0; each level adds this many more.
@@ -252,6 +160,38 @@ def _parts(paper: Paper) -> tuple[Part, ...]:
     return tuple(out)
 
 
+_THE = re.compile(r"^(?:(?:American|British|European|International|Canadian|Scandinavian|Australian|Chinese|"
+                  r"Indian|Korean|Japanese|New England|Asian)\s+)*(?:Journal|Annals|Proceedings|Archives|Bulletin|"
+                  r"Lancet|BMJ|Review)\b|\bJournal$|\bJournal of\b")
+# How strong a claim word is: the critique quotes the strongest of the paper's own words.
+_CLAIM_ORDER = ("prove", "confirm", "directly", "establish", "demonstrat", "causal", "cause", "required", "first")
+
+
+def needs_the(journal: str) -> bool:
+    """True for journal names said with "the" ("the Journal of Sleep Research", "the Lancet")."""
+    return bool(journal) and not journal.lower().startswith("the ") and bool(_THE.search(journal))
+
+
+def short_title(title: str) -> str:
+    """A title cut at its colon when the part before it is a title of its own (three words or more)."""
+    head = title.split(":", 1)[0].strip()
+    return head if ":" in title and len(head.split()) >= 3 else title
+
+
+def _claims(paper: Paper, kind: str) -> tuple[Data, ...]:
+    """Strong words of the paper's own conclusions, strongest first ("causal" is what MR is for)."""
+    text = paper.finding
+    found = [m for start, end in fact_clauses(text) if own(text, start, end)
+             for m in _CLAIMS.finditer(text, start, end)]
+    if kind == designs.MENDELIAN:
+        found = [m for m in found if not m.group().lower().startswith("caus")]
+    if paper_facts(paper).null:
+        return ()  # a null result claims nothing to be wary of
+    rank = {m.group(): next((i for i, w in enumerate(_CLAIM_ORDER) if m.group().lower().startswith(w)), 99)
+            for m in found}
+    return tuple(Data(m.group(), f"{paper.key}:finding") for m in sorted(found, key=lambda m: rank[m.group()]))
+
+
 def paper_view(paper: Paper, number: int, total: int) -> PaperView:
     """A paper's values for the templates (links, ranks and detail are filled in by `episode_views`)."""
     key = paper.key
@@ -270,7 +210,9 @@ def paper_view(paper: Paper, number: int, total: int) -> PaperView:
         team=DataInt(len(people), f"{key}:authors"),
         year=Data(paper.year if paper.year is not None else "", f"{key}:year"),
         month_name=Data(calendar.month_name[paper.month] if paper.month else "", f"{key}:month"),
-        journal=Data(paper.journal, f"{key}:journal"),
+        journal=Data(re.sub(r"^The ", "the ", paper.journal), f"{key}:journal"),  # "in the Journal of ..."
+        journal_the=needs_the(paper.journal),
+        short_title=Data(short_title(title), f"{key}:title"),
         finding=Data(_sentence(paper.finding), f"{key}:finding"),
         parts=_parts(paper),
         design=DesignView(
@@ -278,8 +220,8 @@ def paper_view(paper: Paper, number: int, total: int) -> PaperView:
             evidence=Data(design.evidence, f"{key}:design"),
             in_title=bool(design.evidence) and design.evidence.lower() in paper.title.lower(),
             in_people=design.in_people, tier=design.tier, is_review=design.is_review),
-        hedges=tuple(Data(m.group(), f"{key}:finding") for m in _HEDGES.finditer(paper.finding)),
-        claims=tuple(Data(m.group(), f"{key}:finding") for m in _CLAIMS.finditer(paper.finding)),
+        hedges=tuple(Data(f.text, f"{key}:finding") for f in paper_facts(paper).all("hedge")),
+        claims=_claims(paper, design.kind),
         proposes=bool(_PROPOSES.search(paper.finding) or _PROPOSES.search(paper.title)),
     )
 
@@ -354,24 +296,25 @@ class EpisodeView:
     themes: list[Theme]
     theme_groups: list[ThemeGroup]
     timeline: list[YearGroup]
-    trend: str            # "stronger", "weaker", "similar" (later designs vs earlier) or "" (can't tell)
+    trend: str            # always "": an average of design ranks over the years says nothing about evidence
     questions: list[str]  # open-question keys, in the order the synthesis should raise them
     proposals: list[PaperView]
     unknown: list[PaperView]
     unknown_count: DataInt
     review_count: DataInt
     ladder: list[PaperView]  # strongest design first (critique)
-    hook: Part | None
+    hook: Any              # a part of a finding (planner: material.Part; it has `.text`)
     hook_paper: PaperView | None
 
 
 def _link(views: list[PaperView], papers: Sequence[Paper], topic: frozenset[str]) -> None:
     """Each paper's link to the one before it (what the transition between them names)."""
     counts = themes.term_counts(papers, topic)
-    for previous, current in zip(views, views[1:]):
+    for previous, current in zip(views, views[1:], strict=False):
         found = themes.link(previous.paper, current.paper, papers, topic, counts)
         if found is not None:
             value = current.design.evidence or found.value if found.kind == "design" else found.value
+            value = re.sub(r"^The ", "the ", value) if found.kind == "journal" else value
             current.link = LinkView(found.kind, Data(value, f"{current.key}:{found.kind}"), previous)
 
 
@@ -408,18 +351,6 @@ def _rank(views: list[PaperView]) -> None:
         view.beat = index % 3 == 1  # a backchannel at most every third paper: sparingly
 
 
-def _trend(views: list[PaperView]) -> str:
-    """Whether later papers use designs ranked higher than earlier ones ("" if it can't be told)."""
-    dated = sorted((v for v in views if v.paper.date is not None and v.design.tier),
-                   key=lambda v: (v.paper.date, v.number))
-    if len(dated) < 3 or dated[0].paper.year == dated[-1].paper.year:
-        return ""
-    half = len(dated) // 2
-    early = sum(v.design.tier for v in dated[:half]) / half
-    late = sum(v.design.tier for v in dated[-half:]) / half
-    return "stronger" if late > early else "weaker" if late < early else "similar"
-
-
 def _questions(views: list[PaperView], kinds: set[str]) -> list[str]:
     """The open questions the episode's designs raise, as keys the synthesis template words."""
     reviews = sum(v.design.kind in (designs.NARRATIVE_REVIEW, designs.SYSTEMATIC_REVIEW) for v in views)
@@ -439,7 +370,8 @@ def episode_views(papers: Sequence[Paper], topic: frozenset[str] = frozenset()) 
     """The papers' views, linked to each other, and the episode-wide facts (themes, designs, years)."""
     views = [paper_view(p, i + 1, len(papers)) for i, p in enumerate(papers)]
     by_key = {v.key: v for v in views}
-    shared = themes.shared_terms(papers, 2, topic)
+    # Modifiers never used as a noun ("gut-brain", "total") are no theme: never 'the word "X"'.
+    shared = [t for t in themes.shared_terms(papers, 2, topic) if t.kind != themes.WORD]
     _link(views, papers, topic)
     _connect(views, shared)
     _rank(views)
@@ -465,7 +397,7 @@ def episode_views(papers: Sequence[Paper], topic: frozenset[str] = frozenset()) 
         designs=design_counts, themes=theme_list,
         theme_groups=[ThemeGroup(tuple(ts), ts[0].count, ts[0].papers) for ts in groups.values()],
         timeline=[YearGroup(Data(y, "episode:year"), tuple(v for v in views if v.paper.year == y)) for y in years],
-        trend=_trend(views), questions=_questions(views, set(by_design)),
+        trend="", questions=_questions(views, set(by_design)),
         proposals=[v for v in views if v.proposes], unknown=unknown,
         unknown_count=DataInt(len(unknown), "episode:designs"),
         review_count=DataInt(sum(v.design.is_review for v in views), "episode:designs"),

@@ -1,7 +1,8 @@
 """Write the two-host dialogue for an episode from Jinja2 templates and the paper data.
 
-The wording is the templates' (found and rendered by templating.py); the facts are Python's (`views.py`: designs, themes, links,
-years). A *format* is a set of templates, one per part of the episode:
+The wording is the templates' (found and rendered by templating.py); the facts are Python's
+(`views.py`: designs, themes, links, years; `facts.py` and `planner.py`: what each paper's
+segment can say, as moves). A *format* is a set of templates, one per part of the episode:
 
     cold-open.j2, intro.j2   -> section "intro"
     paper.j2 (once a paper)  -> section "paper-<key>" (its transition in included)
@@ -39,9 +40,10 @@ from typing import Any
 import jinja2
 import jinja2.bccache
 
+from ..config import AudioSettings
 from ..errors import PapercastError, TemplateError
 from ..model import Paper, Script, Section, Turn
-from . import views as v
+from . import planner, views as v
 from .picker import Picker, sentence_patterns
 from .spoken import SpokenForm
 from .templating import (
@@ -56,9 +58,12 @@ MAX_DETAIL = 8
 DEFAULT_LEVEL = 4  # detail and extent when no length is asked for ...
 DEFAULT_DETAIL = {"brief": 0}  # ... unless the format has its own
 DEFAULT_MINUTES = {"brief": 2.5}  # formats with a length of their own
-TURN_PAUSE_S = 0.35
-SECTION_PAUSE_S = 0.8
+# The show's pauses and a pace for estimates when no voice was measured; settings say otherwise.
+TURN_PAUSE_S = AudioSettings().turn_pause_ms / 1000
+SECTION_PAUSE_S = AudioSettings().section_pause_ms / 1000
+DEFAULT_WPM = (160.0, 160.0)
 LENGTH_TOLERANCE = 0.15
+VARIANTS = 8  # arrangements of a paper's segment tried, so no segment shape recurs more than twice
 
 
 @dataclass(frozen=True)
@@ -153,9 +158,11 @@ class Draft:
         """"" when on target; otherwise one line for the build to print (papers are never cut)."""
         if self.on_target:
             return ""
-        papers = len(self.details)
-        limit = "at most" if self.seconds < (self.target_seconds or 0) else "at least"
-        return (f"asked for {self.target_seconds / 60:.1f} min; the {self.format} format makes {limit} "
+        papers, target = len(self.details), self.target_seconds or 0.0
+        if self.seconds < target:  # every move the facts allow is said: the rest would be padding
+            return (f"asked for {target / 60:.1f} min; {papers} {'paper' if papers == 1 else 'papers'} give at most "
+                    f"{self.seconds / 60:.1f} min of content in the {self.format} format, and nothing is padded")
+        return (f"asked for {target / 60:.1f} min; the {self.format} format makes at least "
                 f"{self.seconds / 60:.1f} min of {papers} {'paper' if papers == 1 else 'papers'}")
 
 
@@ -166,7 +173,10 @@ class _Writer:
                  papers: Sequence[Paper], env: jinja2.Environment, fmt: str) -> None:
         self.env, self.format, self.episode, self.papers = env, fmt, episode, list(papers)
         self.host_names = host_names
-        self.ev = v.episode_views(papers, topic_words(show_title))
+        topic = topic_words(show_title)
+        self.ev = v.episode_views(papers, topic)
+        self.segments = planner.plan_episode(self.ev, papers, topic)
+        planner.compare_within(self.ev, self.segments)
         question = central_question(episode)
         years = sorted({p.year for p in papers if p.year is not None})
         self.base: dict[str, Any] = {
@@ -178,6 +188,8 @@ class _Writer:
             "description": v.Data(episode.description, "episode:description"),
             "question": v.Data(question, "episode:description"),
             "ep": self.ev,
+            "relations": [r for s in self.segments.values() for r in s.relations
+                          if r["kind"] in (planner.AGREE, planner.DISAGREE, planner.DIFFER)],
             "papers": self.ev.papers,
             "years": [v.Data(y, "episode:year") for y in years],
             "format": fmt,
@@ -188,13 +200,13 @@ class _Writer:
 
     def render(self, extent: int, details: Sequence[int]) -> tuple[list[tuple[int, str, str]], list[Section]]:
         pick = Picker(f"{self.episode.id}/{self.format}")
-        for view, detail in zip(self.ev.papers, details):
+        for view, detail in zip(self.ev.papers, details, strict=True):
             v.set_detail(view, detail)
         plan: list[tuple[str, Section, dict[str, Any]]] = [
             ("cold-open", Section("intro", "Introduction"), {}),
             ("intro", Section("intro", "Introduction"), {}),
         ]
-        for index, (paper, view) in enumerate(zip(self.papers, self.ev.papers)):
+        for index, (paper, view) in enumerate(zip(self.papers, self.ev.papers, strict=True)):
             extra = {**paper_context(paper, index, len(self.papers)), "p": view, "detail": view.detail}
             plan.append(("paper", Section(f"paper-{paper.key}", paper.title, paper.link), extra))
         plan.append(("synthesis", Section("synthesis", "What it adds up to"), {}))
@@ -202,17 +214,37 @@ class _Writer:
 
         turns: list[tuple[int, str, str]] = []
         sections: list[Section] = []
+        shapes: Counter[str] = Counter()
         for part, section, extra in plan:
             name = self._name(part)
             if part == "cold-open" and not self._exists(name):
                 continue  # a show's own older template set may have no cold open
             pick.section = section.id
             context = {**self.base, **extra, "extent": extent, "pick": pick}
-            for host, text in parse_dialogue(render(self.env, name, context), name):
-                turns.append((host, text, section.id))
+            said = self._segment(name, context, pick, shapes) if part == "paper" else \
+                merge_turns(parse_dialogue(render(self.env, name, context), name))
+            turns.extend((host, text, section.id) for host, text in said)
             if any(t[2] == section.id for t in turns) and section.id not in {s.id for s in sections}:
                 sections.append(section)
         return turns, sections
+
+    def _segment(self, name: str, context: dict[str, Any], pick: Picker,
+                 shapes: Counter[str]) -> list[tuple[int, str]]:
+        """A paper's segment, in the first arrangement whose shape the episode has used less than twice."""
+        view = context["p"]
+        segment = self.segments.get(view.key)
+        saved = copy.deepcopy(pick.__dict__)
+        said: list[tuple[int, str]] = []
+        for variant in range(VARIANTS if segment is not None else 1):
+            pick.__dict__.update(copy.deepcopy(saved))
+            view.moves = planner.arrange(segment, view, variant) if segment is not None else ()
+            said = merge_turns(parse_dialogue(render(self.env, name, context), name))
+            shape = "".join("AB"[host] + ("?" if v.unmark(text).rstrip().endswith("?") else ".")
+                            for host, text in said)
+            if shapes[shape] < 2:
+                break
+        shapes[shape] += 1
+        return said
 
     def _exists(self, name: str) -> bool:
         try:
@@ -224,6 +256,17 @@ class _Writer:
         return True
 
 
+def merge_turns(turns: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Consecutive lines of one host become one turn (moves may each begin with the same host)."""
+    merged: list[tuple[int, str]] = []
+    for host, text in turns:
+        if merged and merged[-1][0] == host:
+            merged[-1] = (host, f"{merged[-1][1]} {text}")
+        else:
+            merged.append((host, text))
+    return merged
+
+
 def _to_script(title: str, host_names: tuple[str, str], turns: list[tuple[int, str, str]],
                sections: list[Section], spoken: SpokenForm) -> Script:
     said = []
@@ -233,7 +276,7 @@ def _to_script(title: str, host_names: tuple[str, str], turns: list[tuple[int, s
     return Script(title=title, host_names=host_names, turns=tuple(said), sections=tuple(sections))
 
 
-def estimate_seconds(script: Script, words_per_minute: tuple[float, float] = (160, 160),
+def estimate_seconds(script: Script, words_per_minute: tuple[float, float] = DEFAULT_WPM,
                      turn_pause: float = TURN_PAUSE_S, section_pause: float = SECTION_PAUSE_S) -> float:
     """Spoken length: each turn's spoken words at its host's rate, plus a pause per turn and per section."""
     speaking = sum(len(t.spoken.split()) * 60.0 / words_per_minute[t.host] for t in script.turns)
@@ -263,7 +306,7 @@ def draft_script(
     *,
     format: str = DEFAULT_FORMAT,
     minutes: float | None = None,
-    words_per_minute: tuple[float, float] = (160, 160),
+    words_per_minute: tuple[float, float] = DEFAULT_WPM,
     pauses: tuple[float, float] = (TURN_PAUSE_S, SECTION_PAUSE_S),
 ) -> Draft:
     """Write the episode's script and say how it was made (levels, length estimate, marked text)."""
@@ -359,7 +402,7 @@ def write_script(
     *,
     format: str = DEFAULT_FORMAT,
     minutes: float | None = None,
-    words_per_minute: tuple[float, float] = (160, 160),
+    words_per_minute: tuple[float, float] = DEFAULT_WPM,
     pauses: tuple[float, float] = (TURN_PAUSE_S, SECTION_PAUSE_S),
 ) -> Script:
     """The episode's dialogue: cold open and intro, one segment per paper, synthesis, outro."""

@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ import yaml
 
 from ..errors import SourceError
 from ..model import Author
-from .fields import Collected, build_paper, clean, date_parts, derived_key
+from .fields import Collected, build_paper, clean, date_parts, derived_key, one_line
 
 
 def looks_like(text: str) -> bool:
@@ -104,18 +105,53 @@ def _yaml_paper(item: Any, index: int, path: Path, out: Collected) -> None:
 
 # libyaml parses a long reading list ten times faster; its error messages differ, so a file it
 # refuses is parsed again by PyYAML's own parser, whose messages are the same everywhere.
-_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _FastLoader(_BASE_LOADER):  # type: ignore[misc,valid-type]
+    """The safe loader without YAML's timestamps: a date stays text, so an impossible one
+    ("2020-13-01") is reported for its entry instead of failing the whole file."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
+class _PlainLoader(yaml.SafeLoader):
+    """The pure-Python loader, for its error messages, also without timestamps."""
+
+    yaml_implicit_resolvers = _FastLoader.yaml_implicit_resolvers
+
+
+def _entry_lines(text: str) -> list[int]:
+    """The line on which each entry of the papers list starts (parsed again only when one is bad)."""
+    try:
+        root = yaml.compose(text, Loader=_PlainLoader)
+    except yaml.YAMLError:
+        return []
+    if isinstance(root, yaml.MappingNode):
+        root = next((value for key, value in root.value if key.value == "papers"), None)
+    return [item.start_mark.line + 1 for item in root.value] if isinstance(root, yaml.SequenceNode) else []
+
+
+def _with_line(error: SourceError, line: int | None) -> SourceError:
+    """`error` with the entry's line after its name: "FILE: entry 'x' (line 12) has ..."."""
+    if line is None:
+        return error
+    message = re.sub(r"^(.*?: entry (?:'[^']*'|\d+))", rf"\1 (line {line})", str(error), count=1)
+    return SourceError(message)
 
 
 def read(path: Path, text: str, out: Collected) -> None:
+    """Read papercast's YAML into `out`; a bad entry is skipped and reported with its line."""
     try:
         try:
-            data = yaml.load(text, Loader=_FAST_LOADER)  # noqa: S506 - a safe loader
+            data = yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a safe loader
         except Exception:  # any failure: let the pure-Python parser say what is wrong
-            data = yaml.safe_load(text)
-    except (yaml.YAMLError, ValueError, OverflowError) as exc:  # PyYAML raises ValueError for 2020-13-01
+            data = yaml.load(text, Loader=_PlainLoader)  # noqa: S506 - a safe loader
+    except (yaml.YAMLError, ValueError, OverflowError) as exc:
         mark = getattr(exc, "problem_mark", None)
-        reason = f"line {mark.line + 1}: {exc.problem}" if mark else str(exc)  # type: ignore[attr-defined]
+        reason = f"line {mark.line + 1}: {getattr(exc, 'problem', '')}" if mark else str(exc)
         raise SourceError(f"{path}: not valid YAML ({clean(reason, 120)})") from None
     except RecursionError:
         raise SourceError(f"{path}: not valid YAML (nested too deeply)") from None
@@ -126,7 +162,11 @@ def read(path: Path, text: str, out: Collected) -> None:
         data = data.get("papers")
     if data is not None and not isinstance(data, list):
         raise SourceError(f"{path}: expected a list of papers, or a mapping with a 'papers' list")
+    lines: list[int] | None = None
     for index, item in enumerate(data or [], start=1):
-        with out.entry():
+        try:
             _yaml_paper(item, index, path, out)
+        except SourceError as exc:
+            lines = _entry_lines(text) if lines is None else lines
+            out.problems.append(one_line(_with_line(exc, lines[index - 1] if index <= len(lines) else None)))
 

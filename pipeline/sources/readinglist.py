@@ -96,6 +96,7 @@ class AddReport:
     outcomes: tuple[Outcome, ...]
     notes: tuple[str, ...]
     written: bool
+    found: tuple[str, ...] = ()  # what was taken for each paper read from free text, for the user to check
 
     def _count(self, action: str) -> int:
         return sum(outcome.action == action for outcome in self.outcomes)
@@ -110,8 +111,9 @@ class AddReport:
         return 1 if self.errors else 0
 
     def lines(self) -> list[str]:
-        """One line per outcome, then one per note."""
-        return [str(outcome) for outcome in self.outcomes] + [f"note: {note}" for note in self.notes]
+        """One line per outcome, then what was found in free text, then one per note."""
+        return ([str(outcome) for outcome in self.outcomes] + [f"found: {line}" for line in self.found]
+                + [f"note: {note}" for note in self.notes])
 
     def summary(self) -> str:
         """E.g. "3 added, 1 merged, 2 skipped (1 with an error); papers/reading-list.yaml updated"."""
@@ -172,9 +174,9 @@ def merge_papers(kept: Paper, other: Paper) -> tuple[Paper, tuple[str, ...], tup
             conflicts.append(Conflict(name, mine_text, theirs_text))
     date, other_date = (kept.year, kept.month, kept.day), (other.year, other.month, other.day)
     known, other_known = sum(p is not None for p in date), sum(p is not None for p in other_date)
-    if other_known > known and all(p is None or p == q for p, q in zip(date, other_date)):
+    if other_known > known and all(p is None or p == q for p, q in zip(date, other_date, strict=True)):
         changes.update(year=other.year, month=other.month, day=other.day)
-    elif other_known and any(p is not None and q is not None and p != q for p, q in zip(date, other_date)):
+    elif other_known and any(p is not None and q is not None and p != q for p, q in zip(date, other_date, strict=True)):
         conflicts.append(Conflict("date", _date_text(kept) or "none", _date_text(other)))
     filled = tuple("date" if name == "year" else name for name in changes if name not in ("month", "day"))
     return dataclasses.replace(kept, **changes), filled, tuple(conflicts)  # type: ignore[arg-type]
@@ -357,12 +359,14 @@ def _add_papers(show_root: Path, files: Sequence[Path], format: str | None, stri
     shelf, other_shelf = _Shelf(current), _Shelf(others)
     used = {p.key for p in current} | {p.key for p in others}
     outcomes: list[Outcome] = []
-    for path, result, failed in reads:
-        if result is not None:
-            notes.extend(result.notes)
-            outcomes.extend(_offer(paper, shelf, other_shelf, used) for paper in result.papers)
+    found: list[str] = []
+    for path, read, failed in reads:
+        if read is not None:
+            notes.extend(read.notes + read.gaps)
+            found.extend(read.found)
+            outcomes.extend(_offer(paper, shelf, other_shelf, used) for paper in read.papers)
         outcomes.extend(Outcome("skipped", str(path), "", str(exc), error=True) for exc in failed)
     changed = [dataclasses.replace(p, source="") for p in shelf.papers] != [
         dataclasses.replace(p, source="") for p in current]
     written = changed and write_if_changed(store, dump_papers(shelf.papers), SourceError)
-    return AddReport(store, tuple(outcomes), tuple(notes), written)
+    return AddReport(store, tuple(outcomes), tuple(notes), written, tuple(found))

@@ -2,8 +2,12 @@
 
 Formats are told apart by content (the extension decides only when the content could be either,
 and `format=` overrides both). Each format is one module with a `read(path, text, out)`
-function: bibtex.py, ris.py, csl.py (CSL-JSON), native.py (papercast's YAML), text.py (a pasted
-list); a new format is one module plus its `Format` line below.
+function: bibtex.py, ris.py, csl.py (CSL-JSON), native.py (papercast's YAML), medline.py
+(PubMed's .nbib), endnote.py (EndNote XML), text/ (a pasted list: forum thread, e-mail, Markdown
+note); a new format is one module plus its `Format` line below. A file that matches no format
+with confidence (a table, a web page, text with no paper in it) is refused with what it looks
+like, never turned into papers. Bytes are decoded by encoding.py: UTF-8 or UTF-16, else
+Windows-1252/Latin-1 with a note saying so.
 
 Every format's fields go through fields.py: DOIs lower-case without prefix, partial dates,
 particles kept with the family name, markup and entities decoded, long findings shortened.
@@ -17,20 +21,22 @@ file and the entry or line.
 
 from __future__ import annotations
 
-import codecs
 import json
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import SourceError
 from ..model import Paper
-from . import bibtex, csl, native, ris, text
+from . import bibtex, csl, endnote, medline, native, ris, text
+from .detect import detect_new, looks_like, refuse_table
+from .encoding import decode
 from .fields import Collected, one_line
+from .gaps import gap_note
 
 _KNOWN_SHOWN = 20
+
 
 class NoPapersError(SourceError):
     """A paper file without a single entry (empty, or only comments)."""
@@ -45,6 +51,8 @@ class SourceRead:
     papers: tuple[Paper, ...]
     problems: tuple[SourceError, ...]  # one per entry that was skipped, in file order
     notes: tuple[str, ...]  # things changed or left out of papers that were kept
+    gaps: tuple[str, ...] = ()  # one per paper without a year, DOI or finding: what the hosts cannot say
+    found: tuple[str, ...] = ()  # for free text: what was taken for each paper, so that it can be checked
 
 
 
@@ -66,6 +74,8 @@ REGISTRY: dict[str, Format] = {fmt.name: fmt for fmt in (
     Format("ris", (".ris",), ris.read),
     Format("csl-json", (".json",), csl.read),
     Format("yaml", (".yaml", ".yml"), native.read),
+    Format("medline", (".nbib",), medline.read),
+    Format("endnote-xml", (".xml",), endnote.read),
     Format("text", (".txt",), text.read),
 )}
 FORMATS = tuple(REGISTRY)
@@ -76,11 +86,15 @@ _RIS_START = re.compile(r"^\s*TY\s{1,2}-", re.MULTILINE)
 
 
 def detect_format(text: str, suffix: str = "") -> str:
-    """The format of a paper file's text: content only one format has (a `TY  -` line, JSON, an
-    `@type{` entry) decides; else a .yaml/.yml extension; else YAML in papercast's shape; else
-    plain text. So a forum post saved as .bib is still read as text."""
+    """The format of a paper file's text: content only one format has (`PMID-` and MEDLINE tags,
+    EndNote's `<records><record>`, a `TY  -` line, JSON, an `@type{` entry) decides; else a
+    .yaml/.yml extension; else YAML in papercast's shape; else plain text. So a forum post saved
+    as .bib is still read as text."""
     by_suffix = PAPER_SUFFIXES.get(suffix.lower(), "")
     start = text.lstrip()[:1]
+    marked = detect_new(text)
+    if marked:
+        return marked
     if _RIS_START.search(text):
         return "ris"
     if start in ("[", "{") or (by_suffix == "csl-json" and text.strip()):
@@ -98,37 +112,35 @@ def detect_format(text: str, suffix: str = "") -> str:
     return "yaml" if native.looks_like(text) else "text"
 
 
-def _decode_file(path: Path, data: bytes) -> str:
-    try:
-        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # EndNote on Windows writes UTF-16
-            text = data.decode("utf-16")
-        else:
-            text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise SourceError(f"{path}: cannot be read (not UTF-8 text)") from None
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\v")
-    if "\x00" in text or controls > max(8, len(text) // 50):
-        raise SourceError(f"{path}: cannot be read (binary data, not text)")
-    return text
+def _refusal(path: Path, text: str) -> SourceError:
+    """A file that matches no reader: what it looks like, and the formats that are read."""
+    return NoPapersError(f"{path}: not a reading list papercast can read: it looks like {looks_like(text)} "
+                         f"(formats read: {', '.join(FORMATS)})")
 
 
-def parse_source(text: str, path: Path, format: str | None = None) -> SourceRead:
+def parse_source(text: str, path: Path, format: str | None = None, notes: Sequence[str] = ()) -> SourceRead:
     """Read paper-file text leniently (see `read_source`); `path` names it in messages."""
     path = Path(path)
     if format is not None and format not in FORMATS:
         raise SourceError(f"{path}: unknown format '{format}' (use {', '.join(FORMATS)})")
     kind = format or detect_format(text, path.suffix)
+    if kind == "text" and format is None and refuse_table(text):
+        raise _refusal(path, text)
     out = Collected(path)
+    out.notes.extend(notes)
     try:
         REGISTRY[kind].read(path, text, out)
     except SourceError as exc:
         raise one_line(exc) from None
     if not out.papers and not out.problems:
-        hint = (" (the file is empty)" if not text.strip()
-                else " (in plain text, a paper is a title with a date, DOI, authors or finding)" if kind == "text"
-                else "")
-        raise NoPapersError(f"{path}: no papers found{hint}")
-    return SourceRead(path, kind, tuple(out.papers), tuple(out.problems), tuple(out.notes))
+        if not text.strip():
+            raise NoPapersError(f"{path}: no papers found (the file is empty)")
+        if kind == "text":
+            raise _refusal(path, text)
+        raise NoPapersError(f"{path}: no papers found")
+    gaps = [gap_note(paper, out.places.get(paper.key, f"{path}: entry '{paper.key}'")) for paper in out.papers]
+    return SourceRead(path, kind, tuple(out.papers), tuple(out.problems), tuple(out.notes),
+                      tuple(note for note in gaps if note), tuple(out.found))
 
 
 def read_source(path: Path, format: str | None = None) -> SourceRead:
@@ -149,7 +161,8 @@ def read_source(path: Path, format: str | None = None) -> SourceRead:
         data = path.read_bytes()
     except OSError as exc:
         raise SourceError(f"{path}: cannot be read ({(exc.strerror or str(exc)).lower()})") from None
-    result = parse_source(_decode_file(path, data), path, format)
+    decoded = decode(path, data)
+    result = parse_source(decoded.text, path, format, [decoded.note] if decoded.note else [])
     if len(_READ_CACHE) >= 64:
         _READ_CACHE.pop(next(iter(_READ_CACHE)))
     _READ_CACHE[key] = result
@@ -182,17 +195,39 @@ def select_papers(papers: Sequence[Paper], entries: Sequence[str] | None, source
     return [by_key[key] for key in entries]
 
 
-def load_papers(sources: Sequence[Path], entries: Sequence[str] | None) -> list[Paper]:
-    """Read several paper files, one after the other, and select `entries` from all of them."""
+def load_papers(sources: Sequence[Path], entries: Sequence[str] | None, strict: bool = True) -> list[Paper]:
+    """Read several paper files, one after the other, and select `entries` from all of them.
+
+    Strict (the default), any bad entry is raised; otherwise bad entries are skipped (see
+    `source_problems` to report them) unless no paper at all is left.
+    """
     papers: list[Paper] = []
     origin: dict[str, Path] = {}
+    problems: list[SourceError] = []
     for path in sources:
-        for paper in read_papers(path):
+        result = read_source(path)
+        if strict and result.problems:
+            raise result.problems[0]
+        problems.extend(result.problems)
+        for paper in result.papers:
             if paper.key in origin:
                 raise SourceError(f"{path}: entry '{paper.key}' is also in {origin[paper.key]}")
             origin[paper.key] = path
             papers.append(paper)
+    if not papers and problems:
+        raise problems[0]
     return select_papers(papers, entries, ", ".join(str(path) for path in sources))
+
+
+def source_problems(sources: Sequence[Path]) -> list[SourceError]:
+    """The entries of these paper files that cannot be read (and are skipped when not strict)."""
+    found: list[SourceError] = []
+    for path in sources:
+        try:
+            found.extend(read_source(path).problems)
+        except SourceError:
+            continue  # a file that cannot be read at all is reported when the papers are loaded
+    return found
 
 
 def reading_list(root: Path, listed: Sequence[Path] | None) -> tuple[Path, ...]:

@@ -15,7 +15,7 @@ from .engine import Audio
 from .registry import get_engine
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def voice_version(engine: str, voice: str) -> str:
     """The version of an engine's voice (package and model), remembered for the life of the process."""
     # Package metadata (and a model file's hash) is slow to read; a build asks once per turn.

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from ..errors import SynthesisError
+from ..script.spoken import latin_only
 
 # The neural engines are an optional extra, so a minimal install stays small.
 NEURAL_INSTALL = "pip install 'papercast[neural]'"
@@ -79,6 +80,16 @@ class Engine(ABC):
     def phonemes_markup(self, word: str, ipa: str) -> str | None:
         """Inline text that makes this engine say `word` as the IPA `ipa`; None if it takes no phonemes."""
         return None
+
+    @classmethod
+    def can_say(cls, text: str) -> bool:
+        """Whether this engine's voices read `text` as written; the spoken form replaces what they cannot.
+
+        The default is Latin letters only (the spoken form names Greek letters before they get
+        here): an English voice given Han characters says "Chinese letter". An engine whose voices
+        read other scripts overrides this.
+        """
+        return latin_only(text)
 
 
 class EngineNotInstalled(SynthesisError):

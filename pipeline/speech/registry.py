@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Callable, Iterable
 from importlib import metadata
 
 from ..errors import SynthesisError
@@ -44,6 +45,17 @@ def _engine_class(name: str) -> type[Engine]:
     if not (isinstance(cls, type) and issubclass(cls, Engine)):
         raise SynthesisError(f"speech engine {name!r} ({target}) does not implement pipeline.speech.Engine")
     return cls
+
+
+def cast_can_say(engines: Iterable[str]) -> Callable[[str], bool]:
+    """What every one of these engines can say as written (by engine name; classes only, nothing started)."""
+    checks = []
+    for name in engines:
+        try:
+            checks.append(_engine_class(name).can_say)
+        except SynthesisError:  # an engine that cannot load is reported when it is cast, not here
+            checks.append(Engine.can_say)
+    return lambda text: all(check(text) for check in checks)
 
 
 _instances: dict[str, Engine] = {}

@@ -1,4 +1,4 @@
-"""Where turns are synthesised: the executor seam (a `concurrent.futures.Executor`) and the job."""
+"""Where jobs run: the executor seam (a `concurrent.futures.Executor`), which worker runs one, how one is lost."""
 
 from __future__ import annotations
 
@@ -6,45 +6,12 @@ import multiprocessing
 import os
 import socket
 import sys
-import threading
 from collections.abc import Callable
 from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
-from dataclasses import dataclass
 from typing import Any
 
-from ..config import AudioSettings
-from ..errors import SynthesisError
-from .engine import EngineNotInstalled
-from .registry import speak
 
-
-@dataclass(frozen=True)
-class TurnJob:
-    """One turn to synthesise: everything a worker needs, and no path on the client's disk."""
-
-    key: str
-    text: str
-    engine: str
-    voice: str
-    rate: int
-    pitch: float
-    sample_rate: int  # the episode's: the worker resamples and levels the turn to it
-
-
-@dataclass(frozen=True)
-class SpokenTurn:
-    """A synthesis job's result: the turn in the episode's format as FLAC, for the client to cache."""
-
-    key: str
-    flac: bytes
-    seconds: float
-
-
-# Engines hold native state and are used by one thread at a time (a Dask worker may run several).
-_ENGINE_LOCK = threading.Lock()
-
-
-def _dask_worker() -> str | None:
+def dask_worker() -> str | None:
     """The Dask worker running this task, by name and address; None outside one."""
     distributed = sys.modules.get("distributed")  # imported only in a Dask worker (or a Dask client)
     if distributed is None:
@@ -58,27 +25,7 @@ def _dask_worker() -> str | None:
 
 def worker_name() -> str:
     """Which worker this is, for errors that only some workers have: the Dask worker's name, else host and pid."""
-    return _dask_worker() or f"{socket.gethostname()} pid {os.getpid()}"
-
-
-def synthesize_turn(job: TurnJob) -> SpokenTurn:
-    """Speak one turn and bring it to the episode's format (resampled, levelled, FLAC); return it.
-
-    Runs in a worker process; the engine is loaded once per process (see speech.get_engine).
-    An engine or voice this worker lacks fails the turn naming the worker, as other workers may have it.
-    """
-    from ..audio.turnform import episode_turn  # audio depends on speech, not the other way round
-
-    try:
-        with _ENGINE_LOCK:
-            audio = speak(job.engine, job.text, job.voice, job.rate, job.pitch)
-    except SynthesisError as exc:
-        # On a cluster an engine or voice may be missing on one machine only: say which.
-        if isinstance(exc, EngineNotInstalled) or _dask_worker():
-            raise type(exc)(f"on worker {worker_name()}: {exc}") from None
-        raise
-    turn = episode_turn(audio, AudioSettings(sample_rate=job.sample_rate))
-    return SpokenTurn(key=job.key, flac=turn.flac, seconds=audio.duration)
+    return dask_worker() or f"{socket.gethostname()} pid {os.getpid()}"
 
 
 class InlineExecutor(Executor):

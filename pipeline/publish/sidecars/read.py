@@ -8,8 +8,9 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from ..spec import (
     Severity,
@@ -205,7 +206,8 @@ def parse_json_transcript(text: str) -> tuple[list[Cue], list[Issue]]:
             continue
         start, end, body = _number(segment.get("startTime")), _number(segment.get("endTime")), segment.get("body")
         if start is None or end is None:
-            issues.append(Issue("error", None, f"segment {index} needs startTime and endTime as seconds (numbers >= 0)"))
+            issues.append(Issue("error", None,
+                                f"segment {index} needs startTime and endTime as seconds (numbers >= 0)"))
             continue
         if not isinstance(body, str):
             issues.append(Issue("error", None, f'segment {index} has no "body" text'))

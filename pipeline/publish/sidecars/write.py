@@ -19,20 +19,33 @@ from ...audio import Chapter, Timeline
 from ...errors import AudioError, FeedError
 from ...fsutil import write_if_changed
 from ...model import Script
+from ...script.spoken import sentences
+from ..spec import CAPTION_LINES, SRT_LINE_CHARS
 
 EPISODE_DIR = "episodes"
 CHAPTERS_VERSION = "1.2.0"
 TRANSCRIPT_VERSION = "1.0.0"
-# A caption is at most two lines of 42 characters (the usual subtitle guideline) and ten seconds.
-LINE_CHARS = 42
-CUE_LINES = 2
+# A caption is at most two lines of 32 characters (the Podcast Index guidance for SRT, which the
+# WebVTT cues share) and ten seconds.
+LINE_CHARS = SRT_LINE_CHARS
+CUE_LINES = CAPTION_LINES
 CUE_SECONDS = 10.0
-# Bumped when the files' format changes, so a build knows to write them again.
-FORMAT_VERSION = 1
+# Bumped when the files' format changes, so a build knows to write them again: 2 = captions
+# split by the spoken form's sentences; 3 = 32-character lines, never cut inside a name.
+FORMAT_VERSION = 3
 
-# A sentence ends at . ! ? or …, possibly followed by a closing quote or bracket.
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|(?<=[.!?…][\"'”’)\]])\s+")
-_CLAUSE_END = re.compile(r"(?<=[,;:—])\s+")
+_CLAUSE_END = re.compile(r"(?<=[,;:—]) +")  # plain spaces: the no-break ones below hold names together
+# Within a name nothing may be cut: an initial is bound to the words on either side of it
+# (a capitalised word before it, any word after) by a no-break space until the text is laid out.
+_INITIAL_AFTER = re.compile(r"(?<=\b[A-Z]\.) (?=\S)")
+_INITIAL_BEFORE = re.compile(r"\b([A-Z][\w’'-]*) (?=[A-Z]\.(?:\s|$))")
+_BOUND = "\u00a0"
+
+
+def _bind_names(text: str) -> str:
+    """`text` with the spaces around initials made unbreakable ("Noha M. Gamil" is one unit)."""
+    text = _INITIAL_AFTER.sub(_BOUND, _INITIAL_BEFORE.sub(lambda m: m[1] + _BOUND, text))
+    return text.replace(" et al.", f"{_BOUND}et{_BOUND}al.")  # "Tang et al." is a name too
 
 
 @dataclass(frozen=True)
@@ -72,7 +85,7 @@ def _check(script: Script, timeline: Timeline) -> None:
     if len(script.turns) != len(timeline.turns):
         raise AudioError(f"{script.title!r}: the script has {len(script.turns)} turns "
                          f"but the audio has {len(timeline.turns)}")
-    for number, (turn, span) in enumerate(zip(script.turns, timeline.turns), start=1):
+    for number, (turn, span) in enumerate(zip(script.turns, timeline.turns, strict=True), start=1):
         if turn.section != span.section:
             raise AudioError(f"{script.title!r}: turn {number} is in section {turn.section!r} "
                              f"in the script but {span.section!r} in the audio")
@@ -96,10 +109,15 @@ def chapters(script: Script, timeline: Timeline) -> list[Chapter]:
     return result
 
 
+def _words(text: str) -> list[str]:
+    # Split at plain spaces only: str.split() would also cut at the no-break spaces binding names.
+    return [word for word in text.split(" ") if word]
+
+
 def _wrap(text: str, width: int = LINE_CHARS) -> list[str]:
-    """Greedy word wrap; a word longer than a line (a URL) gets a line of its own."""
+    """Greedy word wrap; a word (or bound name) longer than a line gets a line of its own."""
     lines: list[str] = []
-    for word in text.split():
+    for word in _words(text):
         if lines and len(lines[-1]) + 1 + len(word) <= width:
             lines[-1] += f" {word}"
         else:
@@ -107,15 +125,20 @@ def _wrap(text: str, width: int = LINE_CHARS) -> list[str]:
     return lines
 
 
+def _layout(text: str) -> list[str]:
+    """A cue's lines: wrapped with names kept whole, then written with ordinary spaces."""
+    return [line.replace(_BOUND, " ") for line in _wrap(_bind_names(text))]
+
+
 def _pieces(text: str, fits: Callable[[str], bool]) -> list[str]:
     """The text cut at sentence ends, then clause ends, then words, until every piece fits."""
     pieces: list[str] = []
-    for sentence in _SENTENCE_END.split(text.strip()):
+    for sentence in map(_bind_names, sentences(text)):  # not inside brackets, nor after "Noha M."
         if fits(sentence):
             pieces.append(sentence)
             continue
         for clause in _CLAUSE_END.split(sentence):
-            pieces.extend([clause] if fits(clause) else clause.split())
+            pieces.extend([clause] if fits(clause) else _words(clause))
     return [piece for piece in pieces if piece]
 
 
@@ -144,7 +167,7 @@ def _turn_cues(speaker: str, text: str, start: float, end: float) -> list[Cue]:
         cue_start = start + duration * done / total
         done += len(cue_text)
         cue_end = end if index == len(texts) - 1 else start + duration * done / total
-        cues.append(Cue(speaker, cue_text, cue_start, cue_end))
+        cues.append(Cue(speaker, cue_text.replace(_BOUND, " "), cue_start, cue_end))
     return cues
 
 
@@ -152,7 +175,7 @@ def cues(script: Script, timeline: Timeline) -> list[Cue]:
     """Every turn's captions, in order, timed within the turn's span of the audio."""
     _check(script, timeline)
     result: list[Cue] = []
-    for turn, span in zip(script.turns, timeline.turns):
+    for turn, span in zip(script.turns, timeline.turns, strict=True):
         result.extend(_turn_cues(script.host_names[turn.host], turn.text, span.start, span.end))
     return result
 
@@ -172,7 +195,7 @@ def webvtt(all_cues: Sequence[Cue]) -> str:
     """A WebVTT file: each cue's speaker as a `<v Name>` voice span."""
     blocks = ["WEBVTT\n"]
     for cue in all_cues:
-        lines = "\n".join(_escape_vtt(line) for line in _wrap(cue.text))
+        lines = "\n".join(_escape_vtt(line) for line in _layout(cue.text))
         blocks.append(f"{_timestamp(cue.start, '.')} --> {_timestamp(cue.end, '.')}\n"
                       f"<v {_escape_vtt(cue.speaker)}>{lines}\n")
     return "\n".join(blocks)
@@ -182,7 +205,7 @@ def srt(all_cues: Sequence[Cue]) -> str:
     """A SubRip file: numbered cues, each led by "Name: "."""
     blocks = []
     for number, cue in enumerate(all_cues, start=1):
-        lines = "\n".join(_wrap(f"{cue.speaker}: {cue.text}"))
+        lines = "\n".join(_layout(f"{cue.speaker}: {cue.text}"))
         blocks.append(f"{number}\n{_timestamp(cue.start, ',')} --> {_timestamp(cue.end, ',')}\n{lines}\n")
     return "\n".join(blocks)
 

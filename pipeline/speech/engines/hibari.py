@@ -57,7 +57,8 @@ class HibariEngine(Engine):
             import hibari.voices
             import numpy
         except ImportError as exc:
-            raise EngineNotInstalled(f"hibari-tts is not installed ({exc}); install it with: {NEURAL_INSTALL}") from None
+            raise EngineNotInstalled(
+                f"hibari-tts is not installed ({exc}); install it with: {NEURAL_INSTALL}") from None
         self._hibari, self._np = hibari, numpy
         self._registry: dict[str, dict[str, Any]] = hibari.voices.VOICES
         self._models: dict[str, Any] = {}

@@ -1,0 +1,154 @@
+"""Plain text to tokens: the anchors a paper leaves (dates, DOIs, links, labels, reference lines)
+and the plain text between them, line by line, with list items and blank lines as breaks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..fields import DATE_PATTERN, clean, parse_date
+from ..identifiers import identifier_url
+from .citations import Reference, reference
+
+DATE = rf"(?i:{DATE_PATTERN})"
+# One alternative per kind of field. Labels start with a capital ("Summary:", "KEY FINDING:"), so
+# "in summary: ..." or "to date: ..." inside a finding stays text.
+_MARKER = re.compile(
+    rf"(?<![\w])(?:Published(?:\s+online)?(?:\s+on)?:?|(?:Publication\s+[Dd]ate|Date|DATE|Year|YEAR)\s*:)\s*(?P<date>{DATE})"
+    r"|(?:(?<![\w.])(?i:doi)\s*:?\s*|(?:https?://)?(?:dx\.|www\.)?doi\.org/)(?P<doi>10\.\d{4,9}/[^\s<>\"]+)"
+    r"|(?<![\w/.])(?P<bare_doi>10\.\d{4,9}/[^\s<>\"]+)"
+    r"|(?P<ident>(?<![\w/])(?i:arXiv:\s*\d{4}\.\d{4,5}(?:v\d+)?|PMID:?\s*\d{1,9}\b))"
+    r"|(?:(?i:url|link|full\s+text|pdf)\s*:\s*)?(?P<url>https?://[^\s<>\"]+)"
+    r"|(?<![\w])(?P<label>(?i:key\s+findings?|main\s+findings?|key\s+takeaways?|key\s+results?|findings?|summary|"
+    r"abstract|tl;?dr|takeaway|conclusions?|title|authors?|by|journal|venue))\s*:"
+    r"|(?<![\w])(?P<published_in>Published\s+in)\s+"
+)
+_LABELS = {"title": "title", "authors": "authors", "author": "authors", "by": "authors",
+           "journal": "journal", "venue": "journal"}  # every other label introduces the finding
+_ITEM = re.compile(r"^(\s*)(?:#{1,6}\s+|[-*•+‣◦]\s+|\(?\d{1,3}[.)]\s+|\[\d{1,3}\]\s*)")
+_QUOTE = re.compile(r"^\s*(?:>\s?)+")
+_LINK = re.compile(r"\[([^\]]+)\]\((\S+?)\)")
+_EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|(?<![\w/])_(?=\S)|(?<=\S)_(?![\w/])")
+_RULE = re.compile(r"^\s*(?:[=\-_*~]\s*){3,}$")  # a Markdown heading underline or a horizontal rule
+# A note to self, never a paper: "TODO: ...", "Also: ask Priya ...", "NB ...".
+REMARK = re.compile(r"^(?:TODO|FIXME|NB|N\.B\.|PS|P\.S\.|Also|Note|Edit|Update|Aside|Reminder|Ask)\b\s*[:.!-]",
+                    re.IGNORECASE)
+# Volume, issue and pages after a reference's date or journal: ";12(10):1222-3." or "342(6156), 373–377.".
+_VOLUME = re.compile(r"^[\s;:,.]*(?:\d+\s*(?:\([^)]*\))?(?:\s*[:,]\s*e?\d+(?:[–-]e?\d+)?)?)?[\s.;,]*")
+# Where a reference may start inside a line: after a sentence or colon, or after a title and a dash.
+_REFERENCE_START = re.compile(r"(?:(?<=[.:!?])|(?P<dash>\s[—–-]))\s+(?=[A-Z])")
+SEPARATORS = " \t·•|–—-,;:/"
+
+
+@dataclass
+class Token:
+    """A field ("title", "authors", "journal", "date", "doi", "url", "finding"), "plain" text,
+    a "label" with no text yet, a "remark", or a "break" ("blank" line or new "item")."""
+
+    kind: str
+    text: str
+    line: int
+    value: Any = None  # parsed already: a reference line's authors or date
+
+
+def trim_doi(doi: str) -> str:
+    """A DOI without the punctuation of the sentence around it ("(see 10.1/x)." -> 10.1/x)."""
+    doi = doi.rstrip(".,;:'\"”’")
+    while doi[-1:] in ")]" and doi.count(doi[-1]) > doi.count("(" if doi[-1] == ")" else "["):
+        doi = doi[:-1].rstrip(".,;:")
+    return doi
+
+
+def _find_reference(line: str) -> tuple[str, str, Reference | None]:
+    """(words before, title before, reference): a reference at the start of the line, after the
+    poster's words ("Nice. Also: Tang Y, ..."), or after a title and a dash ("Title — Tang Y, ...")."""
+    ref = reference(line)
+    if ref is not None:
+        return "", "", ref
+    for match in list(_REFERENCE_START.finditer(line))[:6]:
+        ref = reference(line[match.end():])
+        if ref is None:
+            continue
+        if match.group("dash") and not ref.title:
+            return "", line[:match.start()].strip(), ref
+        return line[:match.end()].strip(), "", ref
+    return "", "", None
+
+
+def _reference_tokens(tokens: list[Token], line: str, number: int) -> str:
+    """Tokens for a reference line's authors, title, journal and date; the rest of the line."""
+    before, title, ref = _find_reference(line)
+    if ref is None:
+        return line
+    if before:
+        tokens.append(Token("remark", before, number))
+    title = title or ref.title
+    if title:  # a full reference is a paper of its own
+        tokens.append(Token("break", "item", number))
+        tokens.append(Token("title", title, number))
+    tokens.append(Token("authors", line, number, ref.authors))
+    if ref.journal:
+        tokens.append(Token("journal", ref.journal, number))
+    tokens.append(Token("date", line, number, ref.date))
+    return _VOLUME.sub("", ref.rest, count=1)
+
+
+def _line_tokens(tokens: list[Token], line: str, number: int) -> None:
+    position, label = 0, ""
+    for match in _MARKER.finditer(line):
+        kind = match.lastgroup or ""
+        if kind == "label" and not match.group("label")[0].isupper():
+            continue
+        label = _plain(tokens, line[position:match.start()], number, label)
+        if kind == "label":
+            label = _LABELS.get(" ".join(match.group("label").lower().split()), "finding")
+        elif kind == "published_in":
+            label = "journal"
+        elif kind == "ident":
+            tokens.append(Token("url", identifier_url(match.group(kind)), number))
+        elif kind == "date":
+            tokens.append(Token("date", match.group(kind), number, parse_date(match.group(kind))))
+        else:
+            value = match.group(kind)
+            tokens.append(Token("doi" if kind == "bare_doi" else kind,
+                                trim_doi(value) if "doi" in kind else value.rstrip(".,;:)]>"), number))
+        position = match.end()
+    label = _plain(tokens, line[position:], number, label)
+    if label:  # "Key finding:" alone on its line: its text is on the next one
+        tokens.append(Token("label", label, number))
+
+
+def tokens(lines: Sequence[str], numbers: Sequence[int]) -> list[Token]:
+    """The tokens of every line (numbered as in the file), Markdown links, emphasis and e-mail
+    quoting undone."""
+    found: list[Token] = []
+    for number, raw in zip(numbers, lines, strict=True):
+        line = _QUOTE.sub("", raw).replace("\u00a0", " ")
+        if not line.strip() or _RULE.match(line):
+            found.append(Token("break", "blank", number))
+            continue
+        item = _ITEM.match(line)
+        if item:
+            if len(item.group(1).expandtabs()) < 2:  # an indented sub-bullet is part of its paper
+                found.append(Token("break", "item", number))
+            line = line[item.end():]
+        line = _EMPHASIS.sub("", _LINK.sub(r"\1 \2", line)).replace("<http", "http")
+        if REMARK.match(line.strip()):
+            found.append(Token("remark", clean(line), number))
+            continue
+        _line_tokens(found, _reference_tokens(found, line, number), number)
+    return found
+
+
+def _plain(found: list[Token], text: str, line: int, label: str) -> str:
+    """Add a stretch of text as the value of the pending label, else as plain text; the label left."""
+    # Separators between fields ("·", "—"), and the "(" of "(https://doi.org/...)".
+    text = re.sub(r"^[)\]]+|[(\[]+$", "", text.strip(SEPARATORS)).strip(SEPARATORS)
+    if not any(ch.isalnum() for ch in text):
+        return label
+    if not label and found and found[-1].kind == "label" and found[-1].line == line - 1:
+        label = found.pop().text
+    found.append(Token(label or "plain", text, line))
+    return ""
