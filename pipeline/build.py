@@ -12,10 +12,10 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Sequence
-from dataclasses import replace
 from concurrent.futures import (
     Executor,
 )
+from dataclasses import replace
 from pathlib import Path
 
 from .audio import (

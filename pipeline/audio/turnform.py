@@ -28,7 +28,7 @@ class TurnAudio:
 
 def _soundfile() -> Any:
     # Imported when first used: only builds that speak or join turns need libsndfile.
-    import soundfile  # type: ignore[import-untyped]
+    import soundfile
 
     return soundfile
 
