@@ -204,7 +204,7 @@ def render_episodes(plans: Sequence[EpisodePlan], hosts: tuple[Host, Host], cach
 
 def _turn_failure(plan: EpisodePlan, hosts: tuple[Host, Host], failures: dict[str, str]) -> str | None:
     """The first failed turn of an episode, named by number, host, engine, voice and section."""
-    for number, (turn, key) in enumerate(zip(plan.script.turns, plan.keys), start=1):
+    for number, (turn, key) in enumerate(zip(plan.script.turns, plan.keys, strict=True), start=1):
         if key in failures:
             host = hosts[turn.host]
             return (f"turn {number} ({host.name}, engine {host.engine}, voice {host.voice}, "
