@@ -15,7 +15,7 @@ from .config import AudioSettings
 from .errors import SynthesisError
 from .speech.engine import EngineNotInstalled
 from .speech.registry import speak
-from .speech.workers import dask_worker, worker_name
+from .speech.workers import dask_worker, undo_dask_malloc_trim, worker_name
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,7 @@ def synthesize_turn(job: TurnJob) -> SpokenTurn:
     Runs in a worker process; the engine is loaded once per process (see speech.get_engine).
     An engine or voice this worker lacks fails the turn naming the worker, as other workers may have it.
     """
+    undo_dask_malloc_trim()
     try:
         with _ENGINE_LOCK:
             audio = speak(job.engine, job.text, job.voice, job.rate, job.pitch)
