@@ -14,6 +14,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+# offline first: onnxruntime must find its telemetry turned off before it loads.
+from . import offline  # noqa: E402,F401
 from .build import build_show  # noqa: E402  (the stages read __version__ while they load)
 from .config import load_show  # noqa: E402
 from .errors import PapercastError  # noqa: E402

@@ -9,13 +9,16 @@ up to date costs nothing, and one that fails does not stop the others.
 
 from __future__ import annotations
 
+import hashlib
+import shutil
+import tempfile
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import (
     Executor,
 )
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .audio import (
@@ -37,7 +40,7 @@ from .config import (
     lock_path,
 )
 from .errors import PapercastError, SynthesisError
-from .fsutil import atomic_write, exclusive
+from .fsutil import atomic_write, exclusive, remove_temporary
 from .plan import (
     EpisodePlan,
     add_new_episodes,
@@ -53,11 +56,17 @@ from .publish.feed import podcast_guid, write_feed
 from .publish.page import write_page
 from .publish.records import (
     FeedEpisode,
+    Identity,
+    Shown,
+    describe_file,
+    file_problem,
+    load_file_index,
     load_plan_index,
     load_podcast_guid,
     load_records,
     save_plan_index,
     save_records,
+    shown_in_feed,
 )
 from .publish.sidecars import (
     EPISODE_DIR,
@@ -86,8 +95,9 @@ def episode_job(plan: EpisodePlan, settings: AudioSettings, cache: TurnCache) ->
         except RuntimeError:  # libsndfile's error: not a FLAC file
             rate = 0
         if rate != settings.sample_rate:
-            raise SynthesisError(f"turn {number}: its audio vanished from the cache at "
-                                 f"{cache.turn_path(key, settings.sample_rate)}")
+            raise SynthesisError(f"turn {number}: its audio is missing or damaged in the cache at "
+                                 f"{cache.turn_path(key, settings.sample_rate)} (it is synthesised again on the "
+                                 "next build)")
         turns.append((turn.section, flac or b""))
         lengths.append((turn.section, frames))
     timeline = layout(lengths, settings)
@@ -111,7 +121,7 @@ def episode_guid(show: ShowConfig, episode_id: str) -> str:
 
 
 def feed_record(plan: EpisodePlan, show: ShowConfig, previous: FeedEpisode | None,
-                loudness: Loudness | None) -> FeedEpisode:
+                loudness: Loudness | None, shown: Identity | None = None) -> FeedEpisode:
     """The feed's view of a built episode; GUID and first publication date are kept forever."""
     audio_path = show.feed_dir / plan.audio
     files = plan.files
@@ -127,7 +137,7 @@ def feed_record(plan: EpisodePlan, show: ShowConfig, previous: FeedEpisode | Non
         title=plan.definition.title,
         summary=plan.definition.description or f"{names} discuss {len(plan.papers)} papers.",
         papers=plan.papers,
-        guid=previous.guid if previous else episode_guid(show, plan.definition.id),
+        guid=previous.guid if previous else shown.guid if shown else episode_guid(show, plan.definition.id),
         published=plan.published,
         updated=now() if changed else (previous.updated if previous else None),
         audio=plan.audio,
@@ -149,29 +159,88 @@ def feed_record(plan: EpisodePlan, show: ShowConfig, previous: FeedEpisode | Non
 
 def _remove_stale_files(show: ShowConfig, episodes: Sequence[FeedEpisode]) -> None:
     """Delete episode files that no published episode refers to any more."""
-    keep = {Path(ep.audio).stem for ep in episodes}
+    # By whole name: an id may contain dots ("03.dot"), so a name's first dot proves nothing.
+    keep = {name for ep in episodes for name in episode_files(Path(ep.audio).stem).all()}
     for path in (show.feed_dir / EPISODE_DIR).glob("*"):
-        if path.is_file() and path.name.split(".")[0] not in keep:
+        if path.is_file() and f"{EPISODE_DIR}/{path.name}" not in keep:
             path.unlink()
 
 
-def _unchanged(show: ShowConfig, previous: FeedEpisode | None, known: tuple[str, str] | None, inputs: str) -> bool:
-    """Whether the published episode was made from exactly these inputs and all its files are in place."""
+@dataclass(frozen=True)
+class PublishedFiles:
+    """The episode files in `feed/`, judged against the sizes and hashes recorded when they were published."""
+
+    feed_dir: Path
+    recorded: dict[str, tuple[int, str]]
+    progress: Progress
+
+    def intact(self, names: Iterable[str]) -> bool:
+        """Whether all these files are there as published; a note when one is there but differs."""
+        problem = file_problem(self.feed_dir, names, self.recorded)
+        if problem is not None and not problem.endswith("missing"):
+            self.progress.note(f"{problem}; building it again")
+        return problem is None
+
+    def index(self, episodes: Iterable[FeedEpisode]) -> dict[str, tuple[int, str]]:
+        """Size and SHA-256 of every file of these published episodes, to be recorded with them."""
+        names = (name for ep in episodes for name in episode_files(Path(ep.audio).stem).all())
+        return {name: describe_file(self.feed_dir / name) for name in names if (self.feed_dir / name).is_file()}
+
+
+def _unchanged(previous: FeedEpisode | None, known: tuple[str, str] | None, inputs: str,
+               files: PublishedFiles) -> bool:
+    """Whether the published episode was made from exactly these inputs and all its files are intact."""
     if previous is None or known is None or known[0] != inputs:
         return False
-    files = episode_files(known[1])
-    return previous.audio == files.audio and all((show.feed_dir / name).is_file() for name in files.all())
+    names = episode_files(known[1])
+    return previous.audio == names.audio and files.intact(names.all())
+
+
+def _published(show: ShowConfig, repair: bool,
+               progress: Progress) -> tuple[dict[str, FeedEpisode], Shown, str, PublishedFiles]:
+    """What was published: the records (none when repairing them), what the feed shows, the show's GUID, the files."""
+    if repair:
+        progress.note(f"rebuilding {show.state_dir.name}/published.json from feed/feed.xml")
+    records = {} if repair else load_records(show.state_dir)
+    # What subscribers have seen: GUIDs and dates for episodes the records lack (deleted, repaired,
+    # or a build killed between writing the feed and saving the records).
+    shown = shown_in_feed(show.feed_dir / "feed.xml")
+    # The show's podcast:guid is computed from its feed URL once, then kept if the URL moves.
+    guid = ((None if repair else load_podcast_guid(show.state_dir)) or shown.podcast_guid
+            or podcast_guid(show.url_for("feed.xml")))
+    files = PublishedFiles(show.feed_dir, {} if repair else load_file_index(show.state_dir), progress)
+    return records, shown, guid, files
+
+
+def worker_scratch(show: ShowConfig) -> Path:
+    """Where the workers' engines keep their temporary files: a folder of the system's named for the show.
+
+    Not under the show: pyttsx3 hangs for good when espeak cannot write its WAV, so an
+    engine's scratch stays off the disk that the build's own output may fill.
+    """
+    name = hashlib.sha256(str(show.root.resolve()).encode()).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / f"papercast-workers-{name}"
+
+
+def sweep(show: ShowConfig) -> None:
+    """Remove what a killed build left: its scratch folders, and half-written files beside their targets."""
+    shutil.rmtree(show.state_dir / "tmp", ignore_errors=True)
+    shutil.rmtree(worker_scratch(show), ignore_errors=True)
+    for folder in (show.state_dir, show.feed_dir):
+        if folder.is_dir():
+            remove_temporary(folder)
 
 
 # --- the whole show ------------------------------------------------------------------------
 
 def build_show(root: str | Path = ".", jobs: int | None = None, progress: Progress | None = None,
-               executor: Executor | None = None, cluster: str | None = None) -> Report:
+               executor: Executor | None = None, repair: bool = False, cluster: str | None = None) -> Report:
     """Build every episode of the show in `root` and publish the feed.
 
     `executor` replaces the default pool of `jobs` worker processes (any
     concurrent.futures.Executor); `cluster` (else the show's `[build] cluster`) names a Dask
-    scheduler whose workers synthesise and encode, while the turn cache stays here.
+    scheduler whose workers synthesise and encode, while the turn cache stays here. `repair`
+    rebuilds a damaged record of published episodes from the published feed, keeping GUIDs and dates.
     """
     started = time.monotonic()
     progress = progress or Progress()
@@ -181,29 +250,31 @@ def build_show(root: str | Path = ".", jobs: int | None = None, progress: Progre
         from .cluster import cluster_executor  # Dask is imported only when a build uses it
 
         with cluster_executor(address) as (dask, window):
-            return _locked_build(show, started, jobs, progress, dask, window)
-    return _locked_build(show, started, jobs, progress, executor, None)
+            return _locked_build(show, started, jobs, progress, dask, window, repair)
+    return _locked_build(show, started, jobs, progress, executor, None, repair)
 
 
 def _locked_build(show: ShowConfig, started: float, jobs: int | None, progress: Progress,
-                  executor: Executor | None, window: Window) -> Report:
+                  executor: Executor | None, window: Window, repair: bool) -> Report:
     """build_show, once it has its executor."""
     # A scheduled build and one started by hand, or an `add`, must not write the same files at once.
     with exclusive(lock_path(show.root), lambda: progress.note("waiting for another papercast run in this show")):
-        return _build(show, started, jobs, progress, executor, window)
+        sweep(show)  # under the lock: no other run is using these files
+        try:
+            return _build(show, started, jobs, progress, executor, window, repair)
+        finally:
+            sweep(show)  # the workers have stopped: what they left in the scratch folder goes too
 
 
 def _build(show: ShowConfig, started: float, jobs: int | None, progress: Progress, executor: Executor | None,
-           window: Window) -> Report:
+           window: Window = None, repair: bool = False) -> Report:
     """build_show, holding the show's lock."""
     report = Report()
     hosts, notices = cast(show.hosts)
     for notice in notices:
         progress.note(notice)
     pronunciations = pronunciation_table(show)
-    records = load_records(show.state_dir)
-    # The show's podcast:guid is computed from its feed URL once, then kept if the URL moves.
-    guid = load_podcast_guid(show.state_dir) or podcast_guid(show.url_for("feed.xml"))
+    records, shown, guid, files = _published(show, repair, progress)
     cache = TurnCache(show.state_dir / "cache" / "turns")
 
     definitions: list[EpisodeDef] = []
@@ -212,11 +283,13 @@ def _build(show: ShowConfig, started: float, jobs: int | None, progress: Progres
             definitions.append(load_episode(path, show.root))
         except PapercastError as exc:
             report.failed.append((path.stem, str(exc)))
+    unreadable: list[str] = []
     try:
-        created = add_new_episodes(show, definitions)
+        created = add_new_episodes(show, definitions, unreadable)
     except PapercastError as exc:  # an unreadable reading list must not stop the episodes
-        report.failed.append(("reading list", str(exc)))
+        unreadable.append(str(exc))
         created = []
+    report.failed.extend(("reading list", problem) for problem in unreadable)
     for path in created:
         definitions.append(load_episode(path, show.root))
         report.created.append(path.stem)
@@ -233,22 +306,22 @@ def _build(show: ShowConfig, started: float, jobs: int | None, progress: Progres
         try:
             inputs = episode_inputs(shared, definition)
             previous = records.get(definition.id)
-            if previous is not None and _unchanged(show, previous, known_plans.get(definition.id), inputs):
+            if previous is not None and _unchanged(previous, known_plans.get(definition.id), inputs, files):
                 # Made from exactly what made the published episode: nothing to read or write.
                 published[definition.id] = previous
                 plan_index[definition.id] = known_plans[definition.id]
                 report.reused.append(definition.id)
                 progress.episode_done(definition.id, "unchanged")
                 continue
-            plans.append(plan_episode(show, definition, hosts, cover, previous, pronunciations, cache, env))
+            plans.append(plan_episode(show, definition, hosts, cover, previous, pronunciations, cache, env,
+                                      shown=shown.episodes.get(definition.id)))
             plan_index[definition.id] = (inputs, plans[-1].stem)
             if plans[-1].length_note:
                 progress.note(f"{definition.id}: {plans[-1].length_note}")
         except PapercastError as exc:
             report.failed.append((definition.id, str(exc)))
 
-    to_build = [plan for plan in plans
-                if not all((show.feed_dir / name).is_file() for name in plan.files.all())]
+    to_build = [plan for plan in plans if not files.intact(plan.files.all())]
     ready = [plan for plan in plans if plan not in to_build]
     for plan in ready:
         report.reused.append(plan.definition.id)
@@ -261,7 +334,8 @@ def _build(show: ShowConfig, started: float, jobs: int | None, progress: Progres
         write_episode_files(show.feed_dir, plan.stem, plan.script, result.timeline)
 
     failed = render_episodes(to_build, hosts, cache, lambda plan: episode_job(plan, show.audio, cache), finish,
-                             report, progress, jobs, executor, window, show.audio.sample_rate)
+                             report, progress, jobs, executor, window, show.audio.sample_rate,
+                             scratch=worker_scratch(show))
     for plan in to_build:
         if plan.definition.id in failed:
             report.failed.append((plan.definition.id, failed[plan.definition.id]))
@@ -272,7 +346,7 @@ def _build(show: ShowConfig, started: float, jobs: int | None, progress: Progres
 
     for plan in ready:
         published[plan.definition.id] = feed_record(plan, show, records.get(plan.definition.id),
-                                                    loudness.get(plan.stem))
+                                                    loudness.get(plan.stem), shown.episodes.get(plan.definition.id))
     for episode_id, _ in report.failed:
         # The previous version stays in the feed until this episode builds again.
         previous = records.get(episode_id)
@@ -280,10 +354,12 @@ def _build(show: ShowConfig, started: float, jobs: int | None, progress: Progres
             published[episode_id] = previous
 
     episodes = sorted(published.values(), key=lambda ep: (ep.published, ep.id))
+    # Records first: a build killed after them but before the feed publishes the same GUIDs and
+    # dates next time, where the other order could show a new undated episode under two dates.
+    save_records(show.state_dir, {**records, **published}, podcast_guid=guid, files=files.index(episodes))
+    save_plan_index(show.state_dir, {key: value for key, value in plan_index.items() if key in published})
     write_feed(show, episodes, guid=guid)
     write_page(show, episodes)
-    save_records(show.state_dir, {**records, **published}, podcast_guid=guid)
-    save_plan_index(show.state_dir, {key: value for key, value in plan_index.items() if key in published})
     _remove_stale_files(show, episodes)
     report.problems = check_feed(show.feed_dir, show.base_url, show.audio.loudness)  # last: judges the folder as published
     report.seconds = time.monotonic() - started

@@ -137,11 +137,13 @@ def cli(debug: bool) -> None:
               show_default=True, help="The show folder (holds papercast.toml).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Print each episode's outcome.")
+@click.option("--repair", is_flag=True,
+              help="Rebuild a damaged .papercast/published.json from feed/feed.xml (GUIDs and dates kept).")
 @_jobs_option
 @click.option("--cluster", metavar="ADDRESS",
               help="A Dask scheduler (tcp://HOST:8786) whose workers synthesise and encode "
                    "(default: [build] cluster in papercast.toml, else worker processes here).")
-def build(show_root: Path, quiet: bool, verbose: bool, jobs: int | None, cluster: str | None) -> None:
+def build(show_root: Path, quiet: bool, verbose: bool, repair: bool, jobs: int | None, cluster: str | None) -> None:
     """Build every episode of the show, then its feed in feed/.
 
     \b
@@ -150,7 +152,7 @@ def build(show_root: Path, quiet: bool, verbose: bool, jobs: int | None, cluster
         papercast build --cluster tcp://10.0.0.5:8786
     """
     progress = _progress(quiet, verbose)
-    report = build_show(show_root, jobs=jobs, progress=progress, cluster=cluster)
+    report = build_show(show_root, jobs=jobs, progress=progress, repair=repair, cluster=cluster)
     _finish(report, progress, quiet)
     if not quiet:
         click.echo(f"feed: {(show_root / 'feed' / 'feed.xml').resolve()}")
@@ -262,7 +264,9 @@ def add(files: tuple[Path, ...], show_root: Path, format_: str | None, strict: b
     Example:
         papercast add ~/Downloads/zotero-export.ris forum-post.txt
     """
-    report = add_papers(show_root, list(files), format=format_, strict=strict)
+    report = add_papers(show_root, list(files), format=format_, strict=strict,
+                        waiting=lambda: click.echo("waiting for a papercast build running in this show to finish",
+                                                   err=True))
     errors = {str(outcome) for outcome in report.errors}
     for line in report.lines():
         click.echo(line, err=line in errors)  # errors on stderr, so a script can keep the rest

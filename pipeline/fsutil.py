@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -51,6 +52,24 @@ def write_if_changed(path: Path, data: bytes | str, error: type[PapercastError] 
         raise error(f"cannot read {path}: {exc.strerror or exc}") from None
     atomic_write(path, payload, error)
     return True
+
+
+# The hidden names of temporary files: atomic_write's ".name.<hex>.tmp" and the encoders'
+# ".stem.<hex>.<n>.mp3" (a try of an encoding), each beside the file it will replace.
+_TEMPORARY = re.compile(r"^\..+\.[0-9a-f]{12}\.(tmp|\d+\.\w+)$")
+
+
+def remove_temporary(folder: Path) -> int:
+    """Delete the temporary files that writes killed midway left in `folder`, at any depth; how many.
+
+    Call it only while holding the show's lock, so no running write owns them.
+    """
+    removed = 0
+    for path in folder.rglob(".*"):
+        if _TEMPORARY.match(path.name) and path.is_file():
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 @contextmanager

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+import tomli_w
 
 from . import __version__
 from .audio import (
@@ -29,9 +30,10 @@ from .config import (
     Host,
     ShowConfig,
 )
+from .errors import PapercastError
 from .fsutil import atomic_write
 from .model import Paper, Script
-from .publish.records import FeedEpisode
+from .publish.records import FeedEpisode, Identity
 from .publish.sidecars import (
     EpisodeFiles,
     episode_files,
@@ -110,8 +112,12 @@ def now() -> dt.datetime:
 def plan_episode(show: ShowConfig, definition: EpisodeDef, hosts: tuple[Host, Host], cover: Path | None,
                  previous: FeedEpisode | None, pronunciations: dict[str, Pronunciation],
                  cache: TurnCache | None = None, env: jinja2.Environment | None = None,
-                 papers: list[Paper] | None = None) -> EpisodePlan:
-    """Read an episode's papers (unless given) and write its script; name its file by a hash of its content."""
+                 papers: list[Paper] | None = None, shown: Identity | None = None) -> EpisodePlan:
+    """Read an episode's papers (unless given) and write its script; name its file by a hash of its content.
+
+    An undated episode keeps the date it was first published with: from its record, else
+    from the feed that showed it (`shown`), else it is published now.
+    """
     papers = load_papers(definition.sources, definition.entries) if papers is None else papers
     # Pace is measured only when a length is asked for, so ordinary rebuilds stay cheap.
     wpm = words_per_minute(hosts, cache) if definition.minutes and cache else (160.0, 160.0)
@@ -123,7 +129,7 @@ def plan_episode(show: ShowConfig, definition: EpisodeDef, hosts: tuple[Host, Ho
     keys = tuple(turn_key(text, hosts[turn.host]) for text, turn in zip(texts, script.turns))
     published = (
         dt.datetime.combine(definition.date, dt.time(6, 0), dt.timezone.utc) if definition.date
-        else previous.published if previous else now()
+        else previous.published if previous else shown.published if shown else now()
     )
     tags = Tags(title=definition.title, artist=show.author, album=show.title,
                 year=str(published.year), comment=definition.description, cover=cover)
@@ -222,12 +228,23 @@ def covered_keys(definitions: Sequence[EpisodeDef]) -> set[str]:
     return covered
 
 
-def add_new_episodes(show: ShowConfig, definitions: Sequence[EpisodeDef]) -> list[Path]:
-    """Write episode definitions for reading-list papers that no episode covers yet."""
+def add_new_episodes(show: ShowConfig, definitions: Sequence[EpisodeDef],
+                     unreadable: list[str] | None = None) -> list[Path]:
+    """Write episode definitions for reading-list papers that no episode covers yet.
+
+    A reading-list file that cannot be read is skipped (its error added to `unreadable`), so
+    one bad file does not hold back the others; an episode's own papers that cannot be read
+    stop it all, since without them papers it covers would look new.
+    """
     covered = covered_keys(definitions)
     waiting: list[tuple[Path, Paper]] = []
     for source in reading_list(show.root, show.papers.reading_list):
-        waiting.extend((source, p) for p in read_papers(source) if p.key not in covered)
+        try:
+            waiting.extend((source, p) for p in read_papers(source) if p.key not in covered)
+        except PapercastError as exc:
+            if unreadable is None:
+                raise
+            unreadable.append(str(exc))
     numbers = [int(m.group(1)) for d in definitions if (m := re.match(r"(\d+)", d.id))]
     number = max(numbers, default=0)
     created = []
@@ -240,14 +257,11 @@ def add_new_episodes(show: ShowConfig, definitions: Sequence[EpisodeDef]) -> lis
         path = show.episodes_dir / f"{number:02d}-new-{slug}.toml"
         # A reading list outside the show (a Zotero auto-export) is named by its absolute path.
         sources = sorted({str(s.relative_to(show.root)) if s.is_relative_to(show.root) else str(s) for s, _ in group})
-        lines = [
-            f"# Written by papercast build on {dt.date.today().isoformat()} for papers no episode covered.",
-            f"title = {json.dumps(f'New papers on {topic}')}",
-            f"description = {json.dumps(f'{len(group)} new papers from the reading list.')}",
-            f"date = {dt.date.today().isoformat()}",
-            f"papers = {json.dumps(sources)}",
-            f"entries = {json.dumps([p.key for _, p in group])}",
-        ]
-        atomic_write(path, "\n".join(lines) + "\n")
+        definition = {"title": f"New papers on {topic}",
+                      "description": f"{len(group)} new papers from the reading list.",
+                      "date": dt.date.today(), "papers": sources, "entries": [p.key for _, p in group]}
+        header = f"# Written by papercast build on {dt.date.today().isoformat()} for papers no episode covered.\n"
+        # A TOML writer: any key (an emoji included) comes out as valid TOML that reads back the same.
+        atomic_write(path, header + tomli_w.dumps(definition))
         created.append(path)
     return created

@@ -15,6 +15,7 @@ from concurrent.futures import (
     ThreadPoolExecutor,
     wait,
 )
+from pathlib import Path
 from typing import Any
 
 from .audio.episode import EncodedEpisode, EpisodeJob, encode_episode
@@ -118,8 +119,8 @@ class _Run:
             if problem:
                 raise PapercastError(problem)
             self.episodes[pool.submit(encode_episode, make_job(plan))] = plan
-        except PapercastError as exc:
-            self.failed[plan.definition.id] = str(exc)
+        except Exception as exc:  # reading its turns or cover: this episode fails, the build goes on
+            self.failed[plan.definition.id] = failure_reason(exc)
             self.progress.episode_done(plan.definition.id, "failed")
 
     def turn_done(self, future: Future[Any], pool: Executor, make_job: MakeJob) -> None:
@@ -129,10 +130,10 @@ class _Run:
             spoken: SpokenTurn = future.result()
             self.cache.put_turn(key, self.rate, spoken.flac)
             self.report.turns_synthesized += 1
-        except PapercastError as exc:
-            self.turn_errors[key] = str(exc)
         except lost_worker_errors() as exc:  # a worker died (a crash in an engine's native code)
             self.turn_errors[key] = f"a synthesis worker stopped: {exc}"
+        except Exception as exc:  # any engine's own exception fails only this turn's episodes
+            self.turn_errors[key] = failure_reason(exc)
         self.progress.turn_done()
         for plan in self.ordered:
             if key in self.waiting[plan.stem]:
@@ -146,11 +147,11 @@ class _Run:
         try:
             finish(plan, future.result())
             self.progress.episode_done(plan.definition.id, "built")
-        except PapercastError as exc:
-            self.failed[plan.definition.id] = str(exc)
-            self.progress.episode_done(plan.definition.id, "failed")
         except lost_worker_errors() as exc:
             self.failed[plan.definition.id] = f"the worker encoding it stopped: {exc}"
+            self.progress.episode_done(plan.definition.id, "failed")
+        except Exception as exc:  # encoding, tagging or writing: this episode fails, the build goes on
+            self.failed[plan.definition.id] = failure_reason(exc)
             self.progress.episode_done(plan.definition.id, "failed")
 
     def run(self, pool: Executor, window: Window, make_job: MakeJob, finish: Finish) -> None:
@@ -172,7 +173,7 @@ class _Run:
 def render_episodes(plans: Sequence[EpisodePlan], hosts: tuple[Host, Host], cache: TurnCache,
                     make_job: MakeJob, finish: Finish, report: Report, progress: Progress,
                     jobs: int | None = None, executor: Executor | None = None,
-                    window: Window = None, rate: int = 44100) -> dict[str, str]:
+                    window: Window = None, rate: int = 44100, scratch: Path | None = None) -> dict[str, str]:
     """Synthesise every turn not yet cached, once each, and encode each episode as soon as its turns are.
 
     Both are jobs on `executor` when given (left open; `window` caps the turns in flight), else on a
@@ -181,7 +182,7 @@ def render_episodes(plans: Sequence[EpisodePlan], hosts: tuple[Host, Host], cach
     Hz and are cached here; `make_job` builds an episode's job from the cache, `finish` writes its
     result. Returns the episodes that failed (by id) with the reason: a turn that could not be spoken
     (named by number, host and section) or the error its job or `finish` raised. Counts turns spoken
-    and found in the cache into `report`.
+    and found in the cache into `report`. The local pool's workers keep their temporary files in `scratch`.
     """
     if not plans:
         return {}
@@ -189,17 +190,35 @@ def render_episodes(plans: Sequence[EpisodePlan], hosts: tuple[Host, Host], cach
     ordered = synthesis_order(plans)
     run = _Run(ordered, hosts, cache, rate, report, progress)
     run.collect(jobs)
+    _note_damage(cache, progress)
     progress.begin(turns=len(run.queue), episodes=len(ordered))
     if executor is not None:
         run.run(executor, window, make_job, finish)
         return run.failed
     # Nothing to speak: no worker processes to start, ffmpeg does the encoding's work anyway.
-    pool = make_executor(jobs) if run.queue else ThreadPoolExecutor(max_workers=jobs)
+    pool = make_executor(jobs, scratch) if run.queue else ThreadPoolExecutor(max_workers=jobs)
     try:
         run.run(pool, 2 * jobs, make_job, finish)
     finally:
         pool.shutdown()
     return run.failed
+
+
+def _note_damage(cache: TurnCache, progress: Progress) -> None:
+    """Say how many cache entries failed their checks (they are synthesised again), once."""
+    if cache.damaged:
+        progress.note(f"{len(cache.damaged)} cached turns were damaged and are synthesised again "
+                      f"(first: {cache.damaged[0]})")
+        cache.damaged.clear()
+
+
+def failure_reason(exc: BaseException) -> str:
+    """One line for an episode that failed: papercast's own message, or a foreign exception with its type."""
+    if isinstance(exc, PapercastError):
+        return str(exc)
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.strerror.lower()}: {exc.filename or ''}".rstrip(": ")
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _turn_failure(plan: EpisodePlan, hosts: tuple[Host, Host], failures: dict[str, str]) -> str | None:

@@ -1,7 +1,7 @@
 """The stage order holds: sources → script → speech → audio → publish, each importing only earlier ones.
 
 Checked over every import in the package, including imports inside functions. The foundation
-(errors, model, fsutil, config) comes before every stage; `publish/spec.py` holds specification
+(errors, model, fsutil, config, offline) comes before every stage; `publish/spec.py` holds specification
 facts with no imports of its own, so the configuration may check against it. No stage imports
 the orchestration (build, plan, schedule, report, oneoff) or the CLI.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "pipeline"
-FOUNDATION = ("errors", "model", "fsutil", "config")
+FOUNDATION = ("errors", "model", "fsutil", "config", "offline")
 STAGES = ("sources", "script", "speech", "audio", "publish")
 ORCHESTRATION = ("plan", "schedule", "jobs", "cluster", "report", "build", "oneoff", "cli", "__main__", "__init__")
 FACTS = "publish.spec"  # a leaf: importable from the foundation

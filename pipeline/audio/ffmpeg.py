@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 
@@ -21,6 +22,19 @@ def run(arguments: list[str], what: str) -> str:
     command = [ffmpeg_path(), "-nostdin", "-hide_banner", "-nostats", *arguments]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        message = (result.stderr.strip().splitlines() or ["unknown error"])[-1]
-        raise AudioError(f"ffmpeg could not {what}: {message}")
+        raise AudioError(f"ffmpeg could not {what}: {failure_cause(result.stderr)}")
     return result.stderr
+
+
+# What the system said, when ffmpeg's last line ("Conversion failed!") does not.
+_SYSTEM_CAUSES = re.compile(r"No space left on device|Disk quota exceeded|Permission denied|Read-only file system|"
+                            r"Input/output error|Cannot allocate memory")
+
+
+def failure_cause(log: str) -> str:
+    """The line of ffmpeg's log that says why it failed, the system's reason first."""
+    lines = log.strip().splitlines() or ["unknown error"]
+    system = _SYSTEM_CAUSES.search(log)
+    if system is not None:
+        return f"{system.group(0).lower()} ({lines[-1]})"
+    return lines[-1]

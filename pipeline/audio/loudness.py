@@ -199,8 +199,11 @@ def encode_normalised(wav_path: Path, out_path: Path, settings: AudioSettings, t
             tries = _normalised(wav_path, temps, settings, integrated, peak, what, encoder)
             best, loudness = min(tries, key=lambda t: (t[1].true_peak > _PEAK_OK,
                                                        abs(t[1].integrated - settings.loudness)))
-        encoder.write_tags(best, tags, chapters)
-        os.replace(best, out_path)
+        try:
+            encoder.write_tags(best, tags, chapters)
+            os.replace(best, out_path)
+        except OSError as exc:  # a full disk, most likely: name the cause and the step, not a traceback
+            raise AudioError(f"{(exc.strerror or str(exc)).lower()} while tagging {out_path.name}") from None
     finally:
         for temp in temps:
             temp.unlink(missing_ok=True)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from mutagen import MutagenError
 from mutagen.id3 import APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TPE1, WXXX, CTOCFlags
 from mutagen.id3._tags import save_frame  # how ID3.save serialises one frame; only the order is ours
 from mutagen.mp3 import MP3, HeaderNotFoundError
@@ -91,7 +92,13 @@ def write_tags(mp3_path: Path, tags: Tags, chapters: Sequence[Chapter] = ()) -> 
             id3.add(CHAP(element_id=element_id, start_time=_ms(chapter.start), end_time=_ms(chapter.end),
                          start_offset=0xFFFFFFFF, end_offset=0xFFFFFFFF, sub_frames=frames))
     id3.update_to_v23()  # TDRC -> TYER/TDAT, also inside chapters; without it v2.3 holds v2.4 frames
-    id3.save(str(mp3_path), v2_version=3)
+    try:
+        id3.save(str(mp3_path), v2_version=3)
+    except MutagenError as exc:
+        # mutagen wraps the system's error (a full disk, say) in its own: hand on the original.
+        if exc.args and isinstance(exc.args[0], OSError):
+            raise exc.args[0] from None
+        raise
 
 
 def mp3_duration(path: Path) -> float:

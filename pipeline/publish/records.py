@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import email.utils
+import hashlib
 import json
-from dataclasses import dataclass
-from pathlib import Path
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from ..errors import PapercastError
 from ..fsutil import write_if_changed
@@ -71,16 +77,85 @@ def _from_json(data: dict[str, Any]) -> FeedEpisode:
     return FeedEpisode(**values)
 
 
+REPAIR = "papercast build --repair"
+
+
 def load_records(state_dir: Path) -> dict[str, FeedEpisode]:
-    """Episodes as last published, by id (empty before the first build)."""
+    """Episodes as last published, by id (empty before the first build); damage is refused with the repair."""
     path = state_dir / RECORDS_NAME
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
-        return {key: _from_json(value) for key, value in raw["episodes"].items()}
+        episodes = raw["episodes"]
+        if not isinstance(episodes, dict):
+            raise TypeError("'episodes' is not an object")
+        return {key: _from_json(_entry(key, value)) for key, value in episodes.items()}
     except FileNotFoundError:
         return {}
-    except (ValueError, KeyError, TypeError) as exc:
-        raise PapercastError(f"{path}: damaged record of published episodes ({exc})") from None
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        # Guessing would re-date or re-identify episodes: refuse, and say how to rebuild it safely.
+        raise PapercastError(
+            f"{path}: damaged record of published episodes ({exc}); it keeps each episode's GUID and first "
+            f"date: to rebuild it from feed/feed.xml, keeping both, run: {REPAIR}") from None
+
+
+def _entry(key: str, value: object) -> dict[str, Any]:
+    """One episode's stored record, which must be an object."""
+    if not isinstance(value, dict):
+        raise TypeError(f"the entry for {key!r} is not an object")
+    return value
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What a published episode must keep forever: its GUID and first publication date."""
+
+    guid: str
+    published: dt.datetime
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the published feed shows: the show's podcast:guid and each episode's identity, by id."""
+
+    podcast_guid: str | None = None
+    episodes: dict[str, Identity] = field(default_factory=dict)
+
+
+_STEM = re.compile(r"^(?P<id>.+)-[0-9a-f]{10}$")
+_PODCAST_GUID = "{https://podcastindex.org/namespace/1.0}guid"
+
+
+def shown_in_feed(feed_xml: Path) -> Shown:
+    """The identities `feed.xml` shows (nothing when it is missing or unreadable).
+
+    The feed is what subscribers have seen, so where the records lack an episode (deleted,
+    repaired, or a build killed between the two) its GUID and date are taken from here.
+    """
+    try:
+        channel = ET.parse(feed_xml).getroot().find("channel")
+    except (OSError, ET.ParseError):
+        return Shown()
+    if channel is None:
+        return Shown()
+    episodes = {}
+    for item in channel.findall("item"):
+        identity = _identity(item)
+        if identity is not None:
+            episodes[identity[0]] = identity[1]
+    return Shown(podcast_guid=channel.findtext(_PODCAST_GUID), episodes=episodes)
+
+
+def _identity(item: ET.Element) -> tuple[str, Identity] | None:
+    """An item's episode id (from its enclosure's name) and identity; None for an item papercast did not write."""
+    enclosure, guid, date = item.find("enclosure"), item.findtext("guid"), item.findtext("pubDate")
+    if enclosure is None or not guid or not date:
+        return None
+    match = _STEM.match(PurePosixPath(urlsplit(enclosure.get("url", "")).path).stem)
+    try:
+        published = email.utils.parsedate_to_datetime(date)
+    except (TypeError, ValueError):
+        return None
+    return (unquote(match["id"]), Identity(guid, published)) if match else None
 
 
 def load_podcast_guid(state_dir: Path) -> str | None:
@@ -91,11 +166,44 @@ def load_podcast_guid(state_dir: Path) -> str | None:
         return None
 
 
-def save_records(state_dir: Path, episodes: dict[str, FeedEpisode], podcast_guid: str | None = None) -> None:
-    """Remember what was published (atomically; unchanged records are not rewritten)."""
+def save_records(state_dir: Path, episodes: dict[str, FeedEpisode], podcast_guid: str | None = None,
+                 files: dict[str, tuple[int, str]] | None = None) -> None:
+    """Remember what was published and each published file's size and SHA-256 (atomically; unchanged, not rewritten)."""
     data: dict[str, Any] = {"podcast_guid": podcast_guid} if podcast_guid else {}
     data["episodes"] = {key: _to_json(ep) for key, ep in sorted(episodes.items())}
+    if files:
+        data["files"] = {name: {"size": size, "sha256": digest} for name, (size, digest) in sorted(files.items())}
     write_if_changed(state_dir / RECORDS_NAME, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def load_file_index(state_dir: Path) -> dict[str, tuple[int, str]]:
+    """Each published file's size and SHA-256 as recorded, by path under `feed/` (empty if none were)."""
+    try:
+        raw = json.loads((state_dir / RECORDS_NAME).read_text(encoding="utf-8")).get("files", {})
+        return {name: (int(value["size"]), str(value["sha256"])) for name, value in raw.items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}  # load_records refuses a damaged file; without hashes files are checked by presence
+
+
+def describe_file(path: Path) -> tuple[int, str]:
+    """A file's size and SHA-256, as the records keep them."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return path.stat().st_size, digest.hexdigest()
+
+
+def file_problem(feed_dir: Path, names: Iterable[str], recorded: dict[str, tuple[int, str]]) -> str | None:
+    """Why these published files cannot be kept as they are (missing, or not what was published), or None."""
+    for name in names:
+        path = feed_dir / name
+        if not path.is_file():
+            return f"feed/{name} is missing"
+        # A file published before sizes and hashes were recorded is taken as it is, and recorded now.
+        if name in recorded and describe_file(path) != recorded[name]:
+            return f"feed/{name} is not the file that was published (size or hash)"
+    return None
 
 
 def load_plan_index(state_dir: Path) -> dict[str, tuple[str, str]]:

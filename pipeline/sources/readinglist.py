@@ -29,7 +29,7 @@ reading list twice; those files are never written.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -322,15 +322,16 @@ def _offer(paper: Paper, shelf: _Shelf, others: _Shelf, used: set[str]) -> Outco
 
 
 def add_papers(show_root: Path, files: Sequence[Path], format: str | None = None,
-               strict: bool = False) -> AddReport:
+               strict: bool = False, waiting: Callable[[], None] | None = None) -> AddReport:
     """Read paper files in any format and merge their papers into the show's reading list.
 
     Raises SourceError when the reading list itself cannot be read, or, with `strict`, when any
     file or entry cannot be read; then nothing is written. `format` (one of sources.FORMATS)
     applies to every file; by default each file's format is detected from its content.
+    `waiting` is called once when a build holds the show and `add` must wait for it.
     """
     _check_show(show_root)
-    with exclusive(lock_path(show_root)):  # a build or another `add` reads or writes the list
+    with exclusive(lock_path(show_root), waiting):  # a build or another `add` reads or writes the list
         return _add_papers(show_root, files, format, strict)
 
 

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
 import socket
 import sys
+import tempfile
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
+from pathlib import Path
 from typing import Any
 
 
@@ -42,8 +48,6 @@ def undo_dask_malloc_trim() -> None:
         return
     _malloc_tuned = True
     try:
-        import ctypes
-
         libc = ctypes.CDLL("libc.so.6")
         libc.mallopt(_M_TRIM_THRESHOLD, _TRIM_BYTES)
         libc.mallopt(_M_MMAP_THRESHOLD, _MMAP_BYTES)
@@ -76,14 +80,53 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def make_executor(jobs: int) -> Executor:
+def make_executor(jobs: int, scratch: Path | None = None) -> Executor:
     """A pool of `jobs` worker processes, or an inline executor for one job.
 
-    Workers are spawned, not forked: a process forked after espeak was used hangs.
+    Workers are spawned, not forked: a process forked after espeak was used hangs. Each
+    exits when the build process dies, however it dies (see `follow_parent`), and keeps its
+    temporary files (an engine's, say) in `scratch`, which the next build sweeps.
     """
     if jobs <= 1:
         return InlineExecutor()
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=start_worker, initargs=(os.getpid(), str(scratch) if scratch else None))
+
+
+def start_worker(parent: int, scratch: str | None) -> None:
+    """Set a worker process up: it follows its parent's death, and its temporary files go in `scratch`."""
+    follow_parent(parent)
+    if scratch is not None:
+        # The worker is papercast's own process: its temporary files may all go in the build's folder.
+        os.makedirs(scratch, exist_ok=True)
+        tempfile.tempdir = scratch
+
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def follow_parent(parent: int) -> None:
+    """Make this worker exit when process `parent` dies: a build killed with SIGKILL must not leave
+    workers holding hundreds of megabytes of voice models for minutes.
+
+    On Linux the kernel sends SIGKILL at the parent's death (PR_SET_PDEATHSIG); everywhere a
+    daemon thread also checks once a second that the parent is still this process's parent.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # pragma: no cover - not Linux: the thread alone watches
+        pass
+    if os.getppid() != parent:  # it died before the signal was asked for
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), name="papercast-parent-watch", daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    """Exit this process as soon as `parent` is no longer its parent."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
 
 
 def lost_worker_errors() -> tuple[type[BaseException], ...]:

@@ -63,8 +63,7 @@ class Pyttsx3Engine(Engine):
             ) from None
         self._espeak = _espeak
         atexit.register(self._release)
-        self._workdir = Path(tempfile.mkdtemp(prefix="papercast-espeak-"))
-        weakref.finalize(self, shutil.rmtree, self._workdir, True)
+        self._folder: Path | None = None
         self._voices = {v.id: v for v in self._engine.getProperty("voices")}
         self._variant_names = _variants()
         self._counter = 0
@@ -105,6 +104,15 @@ class Pyttsx3Engine(Engine):
         if plus and self._variant_names is not None and variant not in self._variant_names:
             raise SynthesisError(f"espeak-ng has no voice variant {variant!r} (try f1-f5 or m1-m8)")
         return match.id + (plus + variant if plus else "")
+
+    @property
+    def _workdir(self) -> Path:
+        """The folder pyttsx3 writes each sentence to, made on first use: a process that only
+        lists voices or reads versions leaves nothing behind should it be killed."""
+        if self._folder is None:
+            self._folder = Path(tempfile.mkdtemp(prefix="papercast-espeak-"))
+            weakref.finalize(self, shutil.rmtree, self._folder, True)
+        return self._folder
 
     def _say_to_file(self, sentence: str) -> bytes:
         self._counter += 1

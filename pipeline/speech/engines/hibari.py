@@ -14,6 +14,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from ... import offline
 from ...errors import SynthesisError
 from ..engine import (
     NEURAL_INSTALL,
@@ -51,6 +52,9 @@ class HibariEngine(Engine):
     supports_pitch = True
 
     def __init__(self) -> None:
+        problem = offline.onnxruntime_problem()
+        if problem:  # it would send telemetry: never load it that way
+            raise SynthesisError(problem)
         try:
             import hibari
             import hibari.dsp

@@ -16,6 +16,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from ... import offline
 from ...errors import SynthesisError
 from ..engine import (
     NEURAL_INSTALL,
@@ -50,6 +51,9 @@ class PiperEngine(Engine):
     supports_pitch = True
 
     def __init__(self) -> None:
+        problem = offline.onnxruntime_problem()
+        if problem:  # it would send telemetry: never load it that way
+            raise SynthesisError(problem)
         try:
             import numpy
             import onnxruntime
