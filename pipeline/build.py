@@ -14,22 +14,22 @@ import shutil
 import tempfile
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import (
     Executor,
 )
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .audio import (
     Loudness,
-    Segment,
     Timeline,
-    assemble,
-    encode_mp3,
     measure_loudness,
     mp3_duration,
 )
+from .audio.assemble import layout
+from .audio.episode import EncodedEpisode, EpisodeJob, encode_episode
+from .audio.turnform import flac_frames
 from .config import (
     AudioSettings,
     EpisodeDef,
@@ -39,8 +39,8 @@ from .config import (
     load_show,
     lock_path,
 )
-from .errors import AudioError, PapercastError, SynthesisError
-from .fsutil import exclusive, remove_temporary
+from .errors import PapercastError, SynthesisError
+from .fsutil import atomic_write, exclusive, remove_temporary
 from .plan import (
     EpisodePlan,
     add_new_episodes,
@@ -75,7 +75,7 @@ from .publish.sidecars import (
     write_episode_files,
 )
 from .report import Progress, Report
-from .schedule import render_episodes
+from .schedule import Window, render_episodes
 from .script import (
     notes_transcript,
 )
@@ -84,34 +84,35 @@ from .speech.casting import cast
 from .speech.pronounce import pronunciation_table
 
 
-def _segments(plan: EpisodePlan, cache: TurnCache) -> Iterator[Segment]:
-    """The episode's turns, read from the cache one at a time (memory holds one turn)."""
-    for number, (turn, key) in enumerate(zip(plan.script.turns, plan.keys), start=1):
-        audio = cache.get(key)
-        if audio is None:
-            raise SynthesisError(f"turn {number}: its audio is missing or damaged in the cache at {cache.path(key)} "
-                                 f"(it is synthesised again on the next build)")
-        yield Segment(section=turn.section, audio=audio)
+def episode_job(plan: EpisodePlan, settings: AudioSettings, cache: TurnCache) -> EpisodeJob:
+    """The episode's join-and-encode job: its turns from the cache, its chapters timed by the turns' lengths."""
+    turns: list[tuple[str, bytes]] = []
+    lengths: list[tuple[str, int]] = []
+    for number, (turn, key) in enumerate(zip(plan.script.turns, plan.keys, strict=True), start=1):
+        flac = cache.turn(key, settings.sample_rate)
+        try:
+            frames, rate = flac_frames(flac) if flac is not None else (0, 0)
+        except RuntimeError:  # libsndfile's error: not a FLAC file
+            rate = 0
+        if rate != settings.sample_rate:
+            raise SynthesisError(f"turn {number}: its audio is missing or damaged in the cache at "
+                                 f"{cache.turn_path(key, settings.sample_rate)} (it is synthesised again on the "
+                                 "next build)")
+        turns.append((turn.section, flac or b""))
+        lengths.append((turn.section, frames))
+    timeline = layout(lengths, settings)
+    cover = plan.tags.cover
+    return EpisodeJob(stem=plan.stem, turns=tuple(turns), settings=settings, tags=replace(plan.tags, cover=None),
+                      chapters=tuple(chapters(plan.script, timeline)), timeline=timeline,
+                      cover=cover.read_bytes() if cover else b"", cover_suffix=cover.suffix if cover else ".png")
 
 
 def produce_episode(plan: EpisodePlan, settings: AudioSettings, cache: TurnCache,
-                    target: Path, scratch: Path | None = None) -> tuple[Timeline, Loudness]:
-    """Assemble the cached turns and encode the episode's MP3, with chapters, to `target` (atomically).
-
-    The assembled WAV is written in `scratch` (a show's `.papercast/tmp`, which the next
-    build sweeps should this one be killed), else in the system's temporary folder.
-    """
-    if scratch is not None:
-        scratch.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="papercast-", dir=scratch) as folder:
-        wav_path = Path(folder) / "episode.wav"
-        try:
-            timeline = assemble(_segments(plan, cache), settings, wav_path)
-        except OSError as exc:  # a full disk, most likely: name the cause and the step
-            raise AudioError(f"{(exc.strerror or str(exc)).lower()} while assembling {target.name}") from None
-        loudness = encode_mp3(wav_path, target, settings, plan.tags, chapters(plan.script, timeline))
-    return timeline, loudness
-
+                    target: Path) -> tuple[Timeline, Loudness]:
+    """Join the cached turns and encode the episode's MP3, with chapters, to `target` (atomically), in this process."""
+    result = encode_episode(episode_job(plan, settings, cache))
+    atomic_write(target, result.data)
+    return result.timeline, result.loudness
 
 
 def episode_guid(show: ShowConfig, episode_id: str) -> str:
@@ -233,27 +234,40 @@ def sweep(show: ShowConfig) -> None:
 # --- the whole show ------------------------------------------------------------------------
 
 def build_show(root: str | Path = ".", jobs: int | None = None, progress: Progress | None = None,
-               executor: Executor | None = None, repair: bool = False) -> Report:
+               executor: Executor | None = None, repair: bool = False, cluster: str | None = None) -> Report:
     """Build every episode of the show in `root` and publish the feed.
 
     `executor` replaces the default pool of `jobs` worker processes (any
-    concurrent.futures.Executor: a distributed one can take its place). `repair` rebuilds
-    a damaged record of published episodes from the published feed, keeping GUIDs and dates.
+    concurrent.futures.Executor); `cluster` (else the show's `[build] cluster`) names a Dask
+    scheduler whose workers synthesise and encode, while the turn cache stays here. `repair`
+    rebuilds a damaged record of published episodes from the published feed, keeping GUIDs and dates.
     """
     started = time.monotonic()
     progress = progress or Progress()
     show = load_show(root)
+    address = cluster or show.build.cluster
+    if executor is None and address:
+        from .cluster import cluster_executor  # Dask is imported only when a build uses it
+
+        with cluster_executor(address) as (dask, window):
+            return _locked_build(show, started, jobs, progress, dask, window, repair)
+    return _locked_build(show, started, jobs, progress, executor, None, repair)
+
+
+def _locked_build(show: ShowConfig, started: float, jobs: int | None, progress: Progress,
+                  executor: Executor | None, window: Window, repair: bool) -> Report:
+    """build_show, once it has its executor."""
     # A scheduled build and one started by hand, or an `add`, must not write the same files at once.
     with exclusive(lock_path(show.root), lambda: progress.note("waiting for another papercast run in this show")):
         sweep(show)  # under the lock: no other run is using these files
         try:
-            return _build(show, started, jobs, progress, executor, repair)
+            return _build(show, started, jobs, progress, executor, window, repair)
         finally:
             sweep(show)  # the workers have stopped: what they left in the scratch folder goes too
 
 
 def _build(show: ShowConfig, started: float, jobs: int | None, progress: Progress, executor: Executor | None,
-           repair: bool = False) -> Report:
+           window: Window = None, repair: bool = False) -> Report:
     """build_show, holding the show's lock."""
     report = Report()
     hosts, notices = cast(show.hosts)
@@ -314,12 +328,13 @@ def _build(show: ShowConfig, started: float, jobs: int | None, progress: Progres
         progress.episode_done(plan.definition.id, "unchanged")
     loudness: dict[str, Loudness] = {}
 
-    def produce(plan: EpisodePlan) -> None:
-        timeline, loudness[plan.stem] = produce_episode(plan, show.audio, cache, show.feed_dir / plan.audio,
-                                                        show.state_dir / "tmp")
-        write_episode_files(show.feed_dir, plan.stem, plan.script, timeline)
+    def finish(plan: EpisodePlan, result: EncodedEpisode) -> None:
+        atomic_write(show.feed_dir / plan.audio, result.data)
+        loudness[plan.stem] = result.loudness
+        write_episode_files(show.feed_dir, plan.stem, plan.script, result.timeline)
 
-    failed = render_episodes(to_build, hosts, cache, produce, report, progress, jobs, executor,
+    failed = render_episodes(to_build, hosts, cache, lambda plan: episode_job(plan, show.audio, cache), finish,
+                             report, progress, jobs, executor, window, show.audio.sample_rate,
                              scratch=worker_scratch(show))
     for plan in to_build:
         if plan.definition.id in failed:

@@ -140,15 +140,19 @@ def cli(debug: bool) -> None:
 @click.option("--repair", is_flag=True,
               help="Rebuild a damaged .papercast/published.json from feed/feed.xml (GUIDs and dates kept).")
 @_jobs_option
-def build(show_root: Path, quiet: bool, verbose: bool, repair: bool, jobs: int | None) -> None:
+@click.option("--cluster", metavar="ADDRESS",
+              help="A Dask scheduler (tcp://HOST:8786) whose workers synthesise and encode "
+                   "(default: [build] cluster in papercast.toml, else worker processes here).")
+def build(show_root: Path, quiet: bool, verbose: bool, repair: bool, jobs: int | None, cluster: str | None) -> None:
     """Build every episode of the show, then its feed in feed/.
 
     \b
     Example:
         papercast build --show ~/shows/migraine
+        papercast build --cluster tcp://10.0.0.5:8786
     """
     progress = _progress(quiet, verbose)
-    report = build_show(show_root, jobs=jobs, progress=progress, repair=repair)
+    report = build_show(show_root, jobs=jobs, progress=progress, repair=repair, cluster=cluster)
     _finish(report, progress, quiet)
     if not quiet:
         click.echo(f"feed: {(show_root / 'feed' / 'feed.xml').resolve()}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +67,13 @@ class AudioSettings:
 
 
 @dataclass(frozen=True)
+class BuildSettings:
+    """Where a build runs: a Dask scheduler's address, or None for worker processes on this machine."""
+
+    cluster: str | None = None
+
+
+@dataclass(frozen=True)
 class PapersSettings:
     """The show's reading list and how papers no episode names are grouped into new episodes."""
 
@@ -101,6 +109,7 @@ class ShowConfig:
     cover: Path | None = None
     audio: AudioSettings = AudioSettings()
     papers: PapersSettings = PapersSettings()
+    build: BuildSettings = BuildSettings()
     publish: PublishSettings = PublishSettings()
     copyright: str = ""  # the channel's <copyright>, e.g. "© 2026 Jane Doe"
     license: str = ""  # podcast:license: an SPDX identifier such as CC-BY-4.0, or a name with license_url
@@ -214,7 +223,7 @@ def load_show(root: str | Path = ".") -> ShowConfig:
     path = root / CONFIG_NAME
     data = _read_toml(path)
     problems: list[str] = []
-    known_tables = {"show", "hosts", "audio", "papers", "publish"}
+    known_tables = {"show", "hosts", "audio", "papers", "publish", "build"}
     for key in sorted(set(data) - known_tables):
         problems.append(f"unknown table or setting {key}")
     show = data.get("show", {})
@@ -225,10 +234,11 @@ def load_show(root: str | Path = ".") -> ShowConfig:
     audio = _audio(_Fields(_table(data, "audio"), "audio", problems))
     papers = _papers(root, _Fields(_table(data, "papers"), "papers", problems))
     publish = _publish(data.get("publish", {}), problems)
+    build = _build_settings(data.get("build", {}), problems)
     if problems:
         raise ConfigError(str(path), problems)
     return ShowConfig(root=root, hosts=(hosts[0], hosts[1]), audio=audio, papers=papers, publish=publish,
-                      **metadata)
+                      build=build, **metadata)
 
 
 _SHOW = ShowConfig(root=Path("."), title="", description="", author="", owner_name="", owner_email="",
@@ -401,6 +411,40 @@ def _publish(table: object, problems: list[str]) -> PublishSettings:
                     "or the AWS profile and environment)" for key in secrets)
     f.unknown({"destination", "url", "endpoint", *secrets})
     return PublishSettings(destination=destination, url=url.rstrip("/") + "/" if url else "", endpoint=endpoint)
+
+
+# A Dask scheduler's address as `dask scheduler` prints it: tcp://HOST:PORT (tls:// with certificates).
+_SCHEDULER = re.compile(r"^(?:tcp|tls)://(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):(?P<port>\d{1,5})$")
+
+
+def scheduler_address_problem(address: str) -> str | None:
+    """What is wrong with a Dask scheduler's address, or None if it has the form tcp://HOST:PORT."""
+    match = _SCHEDULER.match(address)
+    if match is None:
+        return f"{address!r} is not a Dask scheduler address such as tcp://10.0.0.5:8786"
+    if not 0 < int(match["port"]) < 65536:
+        return f"{address!r} has no valid port"
+    return None
+
+
+def scheduler_host_port(address: str) -> tuple[str, int]:
+    """The host and port of a scheduler address that `scheduler_address_problem` accepts."""
+    match = _SCHEDULER.match(address)
+    if match is None:
+        raise ValueError(address)
+    return match["host"].strip("[]"), int(match["port"])
+
+
+def _build_settings(table: object, problems: list[str]) -> BuildSettings:
+    """`[build]`: `cluster = "tcp://HOST:PORT"`, a Dask scheduler to build on."""
+    bf = _Fields(table if isinstance(table, dict) else {}, "build", problems)
+    cluster = bf.text("cluster", "") or None
+    if cluster is not None:
+        wrong = scheduler_address_problem(cluster)
+        if wrong:
+            problems.append(f"build.cluster {wrong}")
+    bf.unknown({"cluster"})
+    return BuildSettings(cluster=cluster)
 
 
 def load_episode(path: Path, show_root: Path) -> EpisodeDef:

@@ -34,3 +34,7 @@ class AudioError(PapercastError):
 
 class FeedError(PapercastError):
     """The feed or its artwork cannot be written."""
+
+
+class ClusterError(PapercastError):
+    """The Dask scheduler a build was pointed at cannot be used (unreachable, no workers, Dask missing)."""

@@ -9,7 +9,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import produce_episode
+from .audio.episode import EncodedEpisode
+from .build import episode_job
 from .config import (
     CONFIG_NAME,
     EpisodeDef,
@@ -18,6 +19,7 @@ from .config import (
     show_settings,
 )
 from .errors import SynthesisError
+from .fsutil import atomic_write
 from .model import Script
 from .plan import EpisodePlan, plan_episode
 from .report import Progress, Report
@@ -85,10 +87,11 @@ def make_episode(request: OneOff, output: Path, show_root: Path | None = None,
     with _one_off_cache(show) as cache:
         plan = _one_off_plan(request, show, hosts, cache)
 
-        def produce(plan: EpisodePlan) -> None:
-            produce_episode(plan, show.audio, cache, output.resolve())  # one file: chapters inside, no sidecars
+        def finish(plan: EpisodePlan, result: EncodedEpisode) -> None:
+            atomic_write(output.resolve(), result.data)  # one file: chapters inside, no sidecars
 
-        failed = render_episodes([plan], hosts, cache, produce, report, progress, jobs)
+        failed = render_episodes([plan], hosts, cache, lambda plan: episode_job(plan, show.audio, cache), finish,
+                                 report, progress, jobs, rate=show.audio.sample_rate)
         if failed:
             raise SynthesisError(failed[plan.definition.id])
     report.built.append(str(output))

@@ -1,11 +1,15 @@
-"""Scheduling: which turns are synthesised in what order, and each episode encoded as soon as its turns are spoken."""
+"""Scheduling: which turns are synthesised in what order, and each episode encoded as soon as its turns are spoken.
+
+Both are jobs on one executor (a local process pool or a cluster's): a job carries its input as data
+and returns its result, and this process keeps the turn cache and writes the feed.
+"""
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import (
     FIRST_COMPLETED,
-    BrokenExecutor,
     Executor,
     Future,
     ThreadPoolExecutor,
@@ -14,14 +18,15 @@ from concurrent.futures import (
 from pathlib import Path
 from typing import Any
 
-from .config import (
-    Host,
-)
+from .audio.episode import EncodedEpisode, EpisodeJob, encode_episode
+from .audio.turnform import episode_turn
+from .config import AudioSettings, Host
 from .errors import PapercastError
+from .jobs import SpokenTurn, TurnJob, synthesize_turn
 from .plan import EpisodePlan
 from .report import Progress, Report
 from .speech.cache import TurnCache
-from .speech.workers import TurnJob, default_jobs, make_executor, synthesize_turn
+from .speech.workers import default_jobs, lost_worker_errors, make_executor
 
 # --- output: speak, assemble, encode -------------------------------------------------------
 
@@ -51,91 +56,152 @@ def _turn_order(plans: Sequence[EpisodePlan], jobs: int) -> Iterator[tuple[Episo
                 yield plan, index
 
 
-def render_episodes(plans: Sequence[EpisodePlan], hosts: tuple[Host, Host], cache: TurnCache,
-                    produce: Callable[[EpisodePlan], None], report: Report, progress: Progress,
-                    jobs: int | None = None, executor: Executor | None = None,
-                    scratch: Path | None = None) -> dict[str, str]:
-    """Synthesise every turn not yet cached, once each, and `produce` each episode as soon as its turns are.
+MakeJob = Callable[[EpisodePlan], EpisodeJob]
+Finish = Callable[[EpisodePlan, EncodedEpisode], None]
+Window = int | Callable[[], int] | None  # turns in flight at most (a callable is asked each time)
 
-    Returns the episodes that failed (by id) with the reason: a turn that could not be
-    spoken (named by number, host and section) or the error `produce` raised. Counts turns
-    spoken and found in the cache into `report`. Synthesis runs on `executor` when given
-    (left open), else on a pool of `jobs` worker processes made only if there is something
-    to speak, whose temporary files go in `scratch`; `produce` runs on up to `jobs` threads
-    (encoding is done by ffmpeg processes).
+
+class _Run:
+    """One render: turns queued, submitted a window at a time, each episode's job submitted when its turns are in."""
+
+    def __init__(self, ordered: Sequence[EpisodePlan], hosts: tuple[Host, Host], cache: TurnCache,
+                 rate: int, report: Report, progress: Progress) -> None:
+        self.ordered, self.hosts, self.cache, self.rate = ordered, hosts, cache, rate
+        self.report, self.progress = report, progress
+        self.waiting: dict[str, set[str]] = {plan.stem: set() for plan in ordered}  # turns each episode needs
+        self.queue: deque[TurnJob] = deque()  # turns not yet submitted, in synthesis order
+        self.turns: dict[Future[Any], str] = {}  # turn futures in flight, by key
+        self.episodes: dict[Future[Any], EpisodePlan] = {}
+        self.failed: dict[str, str] = {}
+        self.turn_errors: dict[str, str] = {}
+
+    def collect(self, jobs: int) -> None:
+        """Queue every turn not yet cached, once each, in synthesis order."""
+        queued: set[str] = set()
+        for plan, index in _turn_order(self.ordered, jobs):
+            key = plan.keys[index]
+            if self.cached(key):
+                self.report.turns_cached += 1
+                continue
+            self.waiting[plan.stem].add(key)
+            if key not in queued:
+                queued.add(key)
+                host = self.hosts[plan.script.turns[index].host]
+                self.queue.append(TurnJob(key, plan.texts[index], host.engine, host.voice, host.rate, host.pitch,
+                                          self.rate))
+
+    def cached(self, key: str) -> bool:
+        """Whether the turn is cached in the episode's format; a turn cached by an older papercast
+        (the engine's WAV) is converted here rather than spoken again."""
+        if self.cache.has_turn(key, self.rate):
+            return True
+        audio = self.cache.get(key) if key in self.cache else None
+        if audio is None:
+            return False
+        self.cache.put_turn(key, self.rate, episode_turn(audio, AudioSettings(sample_rate=self.rate)).flac)
+        return True
+
+    def fill(self, pool: Executor, window: Window) -> None:
+        """Submit queued turns until `window` are in flight (all of them when None).
+
+        A short queue in the executor lets an episode's job, submitted when its turns are in,
+        start soon instead of after every remaining turn (process pools run jobs in order).
+        """
+        limit = window() if callable(window) else window
+        while self.queue and (limit is None or len(self.turns) < limit):
+            job = self.queue.popleft()
+            self.turns[pool.submit(synthesize_turn, job)] = job.key
+
+    def start(self, plan: EpisodePlan, pool: Executor, make_job: MakeJob) -> None:
+        """Submit the episode's join-and-encode job, or fail it for a turn that could not be spoken."""
+        problem = _turn_failure(plan, self.hosts, self.turn_errors)
+        try:
+            if problem:
+                raise PapercastError(problem)
+            self.episodes[pool.submit(encode_episode, make_job(plan))] = plan
+        except Exception as exc:  # reading its turns or cover: this episode fails, the build goes on
+            self.failed[plan.definition.id] = failure_reason(exc)
+            self.progress.episode_done(plan.definition.id, "failed")
+
+    def turn_done(self, future: Future[Any], pool: Executor, make_job: MakeJob) -> None:
+        """Cache a spoken turn (or note why it failed) and start the episodes it completes."""
+        key = self.turns.pop(future)
+        try:
+            spoken: SpokenTurn = future.result()
+            self.cache.put_turn(key, self.rate, spoken.flac)
+            self.report.turns_synthesized += 1
+        except lost_worker_errors() as exc:  # a worker died (a crash in an engine's native code)
+            self.turn_errors[key] = f"a synthesis worker stopped: {exc}"
+        except Exception as exc:  # any engine's own exception fails only this turn's episodes
+            self.turn_errors[key] = failure_reason(exc)
+        self.progress.turn_done()
+        for plan in self.ordered:
+            if key in self.waiting[plan.stem]:
+                self.waiting[plan.stem].discard(key)
+                if not self.waiting[plan.stem]:
+                    self.start(plan, pool, make_job)
+
+    def episode_done(self, future: Future[Any], finish: Finish) -> None:
+        """Write an encoded episode (on this machine) and count it."""
+        plan = self.episodes.pop(future)
+        try:
+            finish(plan, future.result())
+            self.progress.episode_done(plan.definition.id, "built")
+        except lost_worker_errors() as exc:
+            self.failed[plan.definition.id] = f"the worker encoding it stopped: {exc}"
+            self.progress.episode_done(plan.definition.id, "failed")
+        except Exception as exc:  # encoding, tagging or writing: this episode fails, the build goes on
+            self.failed[plan.definition.id] = failure_reason(exc)
+            self.progress.episode_done(plan.definition.id, "failed")
+
+    def run(self, pool: Executor, window: Window, make_job: MakeJob, finish: Finish) -> None:
+        """Until every turn is spoken and every episode written."""
+        for plan in self.ordered:
+            if not self.waiting[plan.stem]:
+                self.start(plan, pool, make_job)
+        self.fill(pool, window)
+        while self.turns or self.episodes:
+            done, _ = wait([*self.turns, *self.episodes], return_when=FIRST_COMPLETED)
+            for future in done:
+                if future in self.turns:
+                    self.turn_done(future, pool, make_job)
+                else:
+                    self.episode_done(future, finish)
+            self.fill(pool, window)
+
+
+def render_episodes(plans: Sequence[EpisodePlan], hosts: tuple[Host, Host], cache: TurnCache,
+                    make_job: MakeJob, finish: Finish, report: Report, progress: Progress,
+                    jobs: int | None = None, executor: Executor | None = None,
+                    window: Window = None, rate: int = 44100, scratch: Path | None = None) -> dict[str, str]:
+    """Synthesise every turn not yet cached, once each, and encode each episode as soon as its turns are.
+
+    Both are jobs on `executor` when given (left open; `window` caps the turns in flight), else on a
+    pool of `jobs` worker processes (twice as many turns in flight), made only when there is something
+    to speak; otherwise episodes are encoded on `jobs` threads here. Turns come back as FLAC at `rate`
+    Hz and are cached here; `make_job` builds an episode's job from the cache, `finish` writes its
+    result. Returns the episodes that failed (by id) with the reason: a turn that could not be spoken
+    (named by number, host and section) or the error its job or `finish` raised. Counts turns spoken
+    and found in the cache into `report`. The local pool's workers keep their temporary files in `scratch`.
     """
     if not plans:
         return {}
     jobs = jobs or default_jobs()
     ordered = synthesis_order(plans)
-    waiting: dict[str, set[str]] = {plan.stem: set() for plan in ordered}  # turns each episode still needs
-    work: dict[str, TurnJob] = {}
-    for plan, index in _turn_order(ordered, jobs):
-        key = plan.keys[index]
-        if key in cache:
-            report.turns_cached += 1
-            continue
-        waiting[plan.stem].add(key)
-        if key not in work:
-            host = hosts[plan.script.turns[index].host]
-            work[key] = TurnJob(key, plan.texts[index], host.engine, host.voice, host.rate, host.pitch,
-                                str(cache.folder))
+    run = _Run(ordered, hosts, cache, rate, report, progress)
+    run.collect(jobs)
     _note_damage(cache, progress)
-    progress.begin(turns=len(work), episodes=len(ordered))
-    failed: dict[str, str] = {}
-    turn_errors: dict[str, str] = {}
-    pool = (executor or make_executor(jobs, scratch)) if work else None
-    with ThreadPoolExecutor(max_workers=jobs) as encoders:
-        producing: dict[Future[None], EpisodePlan] = {}
-        pending: set[Future[Any]] = set()
-
-        def start(plan: EpisodePlan) -> None:
-            problem = _turn_failure(plan, hosts, turn_errors)
-            if problem:
-                failed[plan.definition.id] = problem
-                progress.episode_done(plan.definition.id, "failed")
-                return
-            future = encoders.submit(produce, plan)
-            producing[future] = plan
-            pending.add(future)
-
-        try:
-            speaking = {pool.submit(synthesize_turn, job): key for key, job in work.items()} if pool else {}
-            pending.update(speaking)
-            for plan in ordered:
-                if not waiting[plan.stem]:
-                    start(plan)
-            while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                pending.difference_update(done)
-                for future in done:
-                    if future in speaking:
-                        key = speaking[future]
-                        try:
-                            future.result()
-                            report.turns_synthesized += 1
-                        except BrokenExecutor as exc:  # a worker died (a crash in an engine's native code)
-                            turn_errors[key] = f"a synthesis worker stopped: {exc}"
-                        except Exception as exc:  # any engine's own exception fails only this turn's episodes
-                            turn_errors[key] = failure_reason(exc)
-                        progress.turn_done()
-                        for plan in ordered:
-                            if key in waiting[plan.stem]:
-                                waiting[plan.stem].discard(key)
-                                if not waiting[plan.stem]:
-                                    start(plan)
-                        continue
-                    plan = producing[future]
-                    try:
-                        future.result()
-                        progress.episode_done(plan.definition.id, "built")
-                    except Exception as exc:  # encoding, tagging or writing: this episode fails, the build goes on
-                        failed[plan.definition.id] = failure_reason(exc)
-                        progress.episode_done(plan.definition.id, "failed")
-        finally:
-            if pool is not None and executor is None:
-                pool.shutdown()
-    return failed
+    progress.begin(turns=len(run.queue), episodes=len(ordered))
+    if executor is not None:
+        run.run(executor, window, make_job, finish)
+        return run.failed
+    # Nothing to speak: no worker processes to start, ffmpeg does the encoding's work anyway.
+    pool = make_executor(jobs, scratch) if run.queue else ThreadPoolExecutor(max_workers=jobs)
+    try:
+        run.run(pool, 2 * jobs, make_job, finish)
+    finally:
+        pool.shutdown()
+    return run.failed
 
 
 def _note_damage(cache: TurnCache, progress: Progress) -> None:
@@ -157,7 +223,7 @@ def failure_reason(exc: BaseException) -> str:
 
 def _turn_failure(plan: EpisodePlan, hosts: tuple[Host, Host], failures: dict[str, str]) -> str | None:
     """The first failed turn of an episode, named by number, host, engine, voice and section."""
-    for number, (turn, key) in enumerate(zip(plan.script.turns, plan.keys), start=1):
+    for number, (turn, key) in enumerate(zip(plan.script.turns, plan.keys, strict=True), start=1):
         if key in failures:
             host = hosts[turn.host]
             return (f"turn {number} ({host.name}, engine {host.engine}, voice {host.voice}, "

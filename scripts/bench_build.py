@@ -280,12 +280,19 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="the demo show only")
     parser.add_argument("--papers", type=int, default=300, help="size of the generated library")
     parser.add_argument("--jobs", type=int, default=default_jobs())
+    parser.add_argument("--cluster", action="store_true",
+                        help="only the demo show, on the local pool and on a Dask LocalCluster of the same size")
     parser.add_argument("--encoding-cost", type=Path, help=argparse.SUPPRESS)  # the child of encoding_cost
     args = parser.parse_args()
     if args.encoding_cost:
         print(json.dumps(_encoding_cost_here(args.encoding_cost)))
         return
     print(f"machine: {machine()}")
+    if args.cluster:
+        from bench_cluster import bench_cluster
+
+        bench_cluster(demo_copy, args.jobs)
+        return
     with tempfile.TemporaryDirectory(prefix="papercast-bench-") as scratch:
         demo = Path(scratch) / "demo"
         demo_copy(demo)

@@ -346,3 +346,20 @@ def test_a_strict_v23_reader_sees_the_year_and_title(tmp_path: Path) -> None:
     assert "id3v2 tag info" in listing
     assert re.search(r"^TYER \(Year\): 2026$", listing, re.M), listing
     assert re.search(r"^TIT2 \([^)]*\): Ep$", listing, re.M) and re.search(r"^TALB \([^)]*\): Show$", listing, re.M)
+
+
+def test_a_turn_travels_as_flac_without_losing_a_sample_and_its_layout_is_known_before_the_join(tmp_path: Path):
+    from pipeline.audio.assemble import join_turns, layout
+    from pipeline.audio.turnform import decode_flac, episode_turn, flac_frames
+
+    spoken = [("intro", tone(1.3, 22050, 9000)), ("intro", speech_like(2.0, seed=5)),
+              ("paper-a", tone(0.7, 24000, 300))]
+    turns = [episode_turn(audio, SETTINGS) for _, audio in spoken]
+    for (_, audio), turn in zip(spoken, turns, strict=True):
+        assert decode_flac(turn.flac).pcm == to_episode_format(audio, SETTINGS)  # lossless
+        assert flac_frames(turn.flac) == (turn.frames, SETTINGS.sample_rate) and len(turn.flac) < 2 * turn.frames
+    pcm = [(section, decode_flac(turn.flac).pcm) for (section, _), turn in zip(spoken, turns, strict=True)]
+    joined = join_turns(pcm, SETTINGS, tmp_path / "j.wav")
+    assembled = assemble([Segment(s, a) for s, a in spoken], SETTINGS, tmp_path / "a.wav")
+    assert (tmp_path / "j.wav").read_bytes() == (tmp_path / "a.wav").read_bytes()
+    assert joined == assembled == layout([(s, t.frames) for (s, _), t in zip(spoken, turns, strict=True)], SETTINGS)

@@ -64,7 +64,7 @@ def _prepare(mode: str, base_show: Path, show: Path) -> None:
         fk.fault_show(show)
         return
     fk.copy_show(base_show, show)
-    turns = sorted((show / ".papercast" / "cache" / "turns").rglob("*.wav"))
+    turns = sorted((show / ".papercast" / "cache" / "turns").rglob("*.flac"))
     for path in turns[::2]:  # half the turns again, so workers are started and killed too
         path.unlink()
     if mode == "edit":
@@ -181,7 +181,7 @@ def test_every_kind_of_file_a_build_leaves_has_a_damage_trial(base) -> None:
     """So a new file under .papercast/ or feed/ cannot escape the trials above."""
     base_show = base[0]
     kinds = {pattern.replace("01-first-*", "*").replace("02-second-*", "*") for pattern in RESTORED + TOLERATED}
-    kinds |= {".papercast/published.json", ".papercast/cache/turns/*/*.wav"}  # trials of their own, below
+    kinds |= {".papercast/published.json", ".papercast/cache/turns/*/*.flac"}  # trials of their own, below
     files = [path.relative_to(base_show).as_posix() for path in fk.files_under(base_show, ".papercast", "feed")]
     assert [name for name in files if not any(fnmatch.fnmatch(name, kind) for kind in kinds)] == []
 
@@ -193,7 +193,7 @@ def test_a_damaged_cache_entry_is_spoken_again(base, tmp_path: Path, how: str) -
     show = fk.copy_show(base_show, tmp_path / "show")
     episode = base_items["02-second"]
     (show / "feed" / episode.audio).unlink()  # so the episode is assembled again from its turns
-    for entry in sorted((show / ".papercast" / "cache" / "turns").rglob("*.wav")):
+    for entry in sorted((show / ".papercast" / "cache" / "turns").rglob("*.flac")):
         data = entry.read_bytes()
         damaged = {"truncated-even": data[: len(data) // 4 * 2], "truncated-odd": data[: len(data) // 2 * 2 - 1],
                    "garbled": data[:44] + bytes(len(data) - 44), "header": b"JUNK" + data[4:]}[how]

@@ -16,7 +16,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "pipeline"
 FOUNDATION = ("errors", "model", "fsutil", "config", "offline")
 STAGES = ("sources", "script", "speech", "audio", "publish")
-ORCHESTRATION = ("plan", "schedule", "report", "build", "oneoff", "cli", "__main__", "__init__")
+ORCHESTRATION = ("plan", "schedule", "jobs", "cluster", "report", "build", "oneoff", "cli", "__main__", "__init__")
 FACTS = "publish.spec"  # a leaf: importable from the foundation
 
 

@@ -18,7 +18,7 @@ import pytest
 
 from pipeline import build
 from pipeline.speech import registry as speech
-from pipeline.build import build_show
+from pipeline.build import build_show, episode_job
 from pipeline.plan import plan_episode
 from pipeline.report import Progress, Report
 from pipeline.schedule import _turn_order, render_episodes, synthesis_order
@@ -122,15 +122,15 @@ def test_turn_order_interleaves_the_last_episodes_so_they_finish_together(show_d
 
 
 class GatedExecutor(Executor):
-    """Runs turns one at a time in a thread; turns in `gated` wait until `gate` is set."""
+    """Runs jobs on two threads; turns in `gated` wait until `gate` is set."""
 
     def __init__(self, gate: threading.Event, gated: set[str]) -> None:
-        self.pool = ThreadPoolExecutor(max_workers=1)
+        self.pool = ThreadPoolExecutor(max_workers=2)
         self.gate, self.gated = gate, gated
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         def run() -> Any:
-            if args[0].key in self.gated and not self.gate.wait(timeout=60):
+            if getattr(args[0], "key", None) in self.gated and not self.gate.wait(timeout=60):
                 raise SynthesisError("the first episode was not encoded while these turns waited")
             return fn(*args, **kwargs)
         return self.pool.submit(run)
@@ -147,17 +147,19 @@ def test_an_episode_is_encoded_while_later_turns_are_still_synthesised(show_dir:
     first, second = plans
     gate = threading.Event()
     produced: list[str] = []
+    cache = TurnCache(tmp_path / "turns")
 
-    def produce(plan) -> None:
+    def finish(plan, result) -> None:
         produced.append(plan.stem)
+        assert result.data[:3] == b"ID3" and result.stem == plan.stem
         if plan is first:
             gate.set()  # only now may the second episode's own turns be spoken
 
     executor = GatedExecutor(gate, set(second.keys) - set(first.keys))
     report = Report()
     try:
-        failed = render_episodes(plans, hosts, TurnCache(tmp_path / "turns"), produce, report, Progress(),
-                                 jobs=1, executor=executor)
+        failed = render_episodes(plans, hosts, cache, lambda plan: episode_job(plan, show.audio, cache), finish,
+                                 report, Progress(), jobs=1, executor=executor, window=1)
     finally:
         executor.shutdown()
     assert failed == {} and produced == [first.stem, second.stem]

@@ -76,35 +76,66 @@ def _silence(ms: int, settings: AudioSettings) -> bytes:
     return b"\x00\x00" * (settings.sample_rate * ms // 1000)
 
 
-def assemble(segments: Iterable[Segment], settings: AudioSettings, wav_path: Path) -> Timeline:
-    """Write the turns, with pauses, to one WAV file and return where each turn lies.
+class _Layout:
+    """Where each turn goes: the one arithmetic both the WAV writer and `layout` use, so their times agree."""
+
+    def __init__(self, settings: AudioSettings) -> None:
+        self.settings = settings
+        self.spans: list[Span] = []
+        self.frames = settings.sample_rate * LEAD_IN_MS // 1000
+
+    def pause_before(self, section: str) -> bytes:
+        """The silence that goes before a turn of `section` (none before the first)."""
+        if not self.spans:
+            return b""
+        same = section == self.spans[-1].section
+        pause = _silence(self.settings.turn_pause_ms if same else self.settings.section_pause_ms, self.settings)
+        self.frames += len(pause) // 2
+        return pause
+
+    def add(self, section: str, frames: int) -> None:
+        """A turn of `frames` frames follows."""
+        rate = self.settings.sample_rate
+        start = self.frames / rate
+        self.frames += frames
+        self.spans.append(Span(section, start, self.frames / rate))
+
+    def timeline(self) -> Timeline:
+        """The finished layout, the tail included."""
+        if not self.spans:
+            raise AudioError("an episode needs at least one turn")
+        total = self.frames + self.settings.sample_rate * TAIL_MS // 1000
+        return Timeline(turns=tuple(self.spans), duration=total / self.settings.sample_rate)
+
+
+def layout(turns: Iterable[tuple[str, int]], settings: AudioSettings) -> Timeline:
+    """The timeline of an episode whose turns are these (section, length in frames at the episode rate)."""
+    place = _Layout(settings)
+    for section, frames in turns:
+        place.pause_before(section)
+        place.add(section, frames)
+    return place.timeline()
+
+
+def join_turns(turns: Iterable[tuple[str, bytes]], settings: AudioSettings, wav_path: Path) -> Timeline:
+    """Write turns already in the episode's format (section, PCM), with pauses, to one WAV; return the timeline.
 
     Turns are streamed to disk one by one, so memory holds one turn, not the programme.
     """
-    spans: list[Span] = []
-    frames = 0
-    rate = settings.sample_rate
+    place = _Layout(settings)
     with wave.open(str(wav_path), "wb") as out:
         out.setnchannels(1)
         out.setsampwidth(2)
-        out.setframerate(rate)
-
-        def write(pcm: bytes) -> None:
-            nonlocal frames
+        out.setframerate(settings.sample_rate)
+        out.writeframes(_silence(LEAD_IN_MS, settings))
+        for section, pcm in turns:
+            out.writeframes(place.pause_before(section))
             out.writeframes(pcm)
-            frames += len(pcm) // 2
-
-        write(_silence(LEAD_IN_MS, settings))
-        for segment in segments:
-            if spans:
-                same = segment.section == spans[-1].section
-                write(_silence(settings.turn_pause_ms if same else settings.section_pause_ms, settings))
-            start = frames / rate
-            write(to_episode_format(segment.audio, settings))
-            spans.append(Span(segment.section, start, frames / rate))
-        write(_silence(TAIL_MS, settings))
-    if not spans:
-        raise AudioError("an episode needs at least one turn")
-    return Timeline(turns=tuple(spans), duration=frames / rate)
+            place.add(section, len(pcm) // 2)
+        out.writeframes(_silence(TAIL_MS, settings))
+    return place.timeline()
 
 
+def assemble(segments: Iterable[Segment], settings: AudioSettings, wav_path: Path) -> Timeline:
+    """Level and resample each engine's turn (see `to_episode_format`), then join them (see `join_turns`)."""
+    return join_turns(((s.section, to_episode_format(s.audio, settings)) for s in segments), settings, wav_path)

@@ -117,3 +117,51 @@ class TurnCache:
     def put(self, key: str, audio: Audio) -> None:
         """Store a turn's audio with its checksum."""
         atomic_write(self.path(key), encode_entry(audio))
+
+    # --- turns as episodes use them ------------------------------------------------------
+    # A turn is cached as the workers send it: already resampled to the episode's rate and
+    # levelled, as FLAC, followed by its SHA-256 and a mark, so a damaged entry is never sent
+    # to be joined. The rate is in the name, so a show at another rate keeps its own.
+
+    def turn_path(self, key: str, rate: int) -> Path:
+        """Where the turn with this key is stored in the episode's format at `rate` Hz."""
+        return self.folder / key[:2] / f"{key}.{rate}.flac"
+
+    def has_turn(self, key: str, rate: int) -> bool:
+        """Whether the turn is cached, whole, in the episode's format."""
+        return self.turn(key, rate) is not None
+
+    def turn(self, key: str, rate: int) -> bytes | None:
+        """The turn's FLAC, or None when it is missing or fails its check (it is then discarded)."""
+        path = self.turn_path(key, rate)
+        problem: str | None
+        try:
+            blob = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            blob, problem = b"", str(exc)
+        else:
+            problem = _turn_problem(blob)
+        if problem is None:
+            return blob[:-_TRAILER]
+        self.damaged.append(f"{path.name}: {problem}")
+        path.unlink(missing_ok=True)
+        return None
+
+    def put_turn(self, key: str, rate: int, flac: bytes) -> None:
+        """Store a turn in the episode's format, as FLAC with its checksum."""
+        atomic_write(self.turn_path(key, rate), flac + hashlib.sha256(flac).digest() + _TURN_MARK)
+
+
+_TURN_MARK = b"pcfl"
+_TRAILER = 32 + len(_TURN_MARK)
+
+
+def _turn_problem(blob: bytes) -> str | None:
+    """What is wrong with a cached turn's bytes (FLAC, SHA-256, mark), or None."""
+    if len(blob) <= _TRAILER or blob[-len(_TURN_MARK):] != _TURN_MARK:
+        return "no checksum: cut short, or not written by papercast"
+    if hashlib.sha256(blob[:-_TRAILER]).digest() != blob[-_TRAILER:-len(_TURN_MARK)]:
+        return "the audio does not match its checksum"
+    return None

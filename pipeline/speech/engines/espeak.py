@@ -17,7 +17,7 @@ from importlib import metadata
 from pathlib import Path
 
 from ...errors import SynthesisError
-from ..engine import Audio, Engine, Voice
+from ..engine import Audio, Engine, EngineNotInstalled, Voice
 
 # Sentence ends: espeak is given one sentence at a time, because pyttsx3 2.99 has been
 # seen to drop the first of several sentences and to return before a long file exists.
@@ -52,13 +52,13 @@ class Pyttsx3Engine(Engine):
         try:
             import pyttsx3
             from pyttsx3.drivers import _espeak
-        except ImportError as exc:  # pragma: no cover - pyttsx3 is a hard dependency
-            raise SynthesisError(f"pyttsx3 is not installed ({exc})") from None
+        except ImportError as exc:  # a Dask worker may lack it (papercast installed without its dependencies)
+            raise EngineNotInstalled(f"pyttsx3 is not installed ({exc})") from None
         try:
             # One engine per process: pyttsx3 hangs when two are used side by side.
             self._engine = pyttsx3.init("espeak")
         except (OSError, RuntimeError, ImportError) as exc:
-            raise SynthesisError(
+            raise EngineNotInstalled(
                 f"pyttsx3 cannot start espeak-ng ({exc}); install it with: apt-get install libespeak-ng1 espeak-ng-data"
             ) from None
         self._espeak = _espeak
