@@ -33,6 +33,7 @@ from .audio.turnform import flac_frames
 from .config import (
     AudioSettings,
     EpisodeDef,
+    Host,
     ShowConfig,
     episode_paths,
     load_episode,
@@ -268,59 +269,17 @@ def _locked_build(show: ShowConfig, started: float, jobs: int | None, progress: 
 
 def _build(show: ShowConfig, started: float, jobs: int | None, progress: Progress, executor: Executor | None,
            window: Window = None, repair: bool = False) -> Report:
-    """build_show, holding the show's lock."""
+    """build_show, holding the show's lock: gather, plan, produce, publish."""
     report = Report()
     hosts, notices = cast(show.hosts)
     for notice in notices:
         progress.note(notice)
-    pronunciations = pronunciation_table(show)
     records, shown, guid, files = _published(show, repair, progress)
     cache = TurnCache(show.state_dir / "cache" / "turns")
-
-    definitions: list[EpisodeDef] = []
-    for path in episode_paths(show):
-        try:
-            definitions.append(load_episode(path, show.root))
-        except PapercastError as exc:
-            report.failed.append((path.stem, str(exc)))
-    unreadable: list[str] = []
-    try:
-        created = add_new_episodes(show, definitions, unreadable)
-    except PapercastError as exc:  # an unreadable reading list must not stop the episodes
-        unreadable.append(str(exc))
-        created = []
-    report.failed.extend(("reading list", problem) for problem in unreadable)
-    for path in created:
-        definitions.append(load_episode(path, show.root))
-        report.created.append(path.stem)
-        progress.note(f"new episode {path.stem} for papers no episode covered")
-
+    definitions = _definitions(show, report, progress)
     cover = show.feed_dir / write_cover(show)
-    shared = show_inputs(show, hosts, cover)
-    known_plans = load_plan_index(show.state_dir)
-    plan_index: dict[str, tuple[str, str]] = {}
-    published: dict[str, FeedEpisode] = {}
-    env = show_templates(show)
-    plans: list[EpisodePlan] = []
-    for definition in definitions:
-        try:
-            inputs = episode_inputs(shared, definition)
-            previous = records.get(definition.id)
-            if previous is not None and _unchanged(previous, known_plans.get(definition.id), inputs, files):
-                # Made from exactly what made the published episode: nothing to read or write.
-                published[definition.id] = previous
-                plan_index[definition.id] = known_plans[definition.id]
-                report.reused.append(definition.id)
-                progress.episode_done(definition.id, "unchanged")
-                continue
-            plans.append(plan_episode(show, definition, hosts, cover, previous, pronunciations, cache, env,
-                                      shown=shown.episodes.get(definition.id)))
-            plan_index[definition.id] = (inputs, plans[-1].stem)
-            if plans[-1].length_note:
-                progress.note(f"{definition.id}: {plans[-1].length_note}")
-        except PapercastError as exc:
-            report.failed.append((definition.id, str(exc)))
-
+    plans, published, plan_index = _plan(show, definitions, hosts, cover, records, shown, files, cache, report,
+                                         progress)
     to_build = [plan for plan in plans if not files.intact(plan.files.all())]
     ready = [plan for plan in plans if plan not in to_build]
     for plan in ready:
@@ -343,16 +302,77 @@ def _build(show: ShowConfig, started: float, jobs: int | None, progress: Progres
             report.built.append(plan.definition.id)
             ready.append(plan)
     report.built.sort()
-
     for plan in ready:
         published[plan.definition.id] = feed_record(plan, show, records.get(plan.definition.id),
                                                     loudness.get(plan.stem), shown.episodes.get(plan.definition.id))
+    _publish(show, published, plan_index, records, guid, files, report)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _definitions(show: ShowConfig, report: Report, progress: Progress) -> list[EpisodeDef]:
+    """The show's episode definitions, with new ones written for papers no episode covers yet."""
+    definitions: list[EpisodeDef] = []
+    for path in episode_paths(show):
+        try:
+            definitions.append(load_episode(path, show.root))
+        except PapercastError as exc:
+            report.failed.append((path.stem, str(exc)))
+    unreadable: list[str] = []
+    try:
+        created = add_new_episodes(show, definitions, unreadable)
+    except PapercastError as exc:  # an unreadable reading list must not stop the episodes
+        unreadable.append(str(exc))
+        created = []
+    report.failed.extend(("reading list", problem) for problem in unreadable)
+    for path in created:
+        definitions.append(load_episode(path, show.root))
+        report.created.append(path.stem)
+        progress.note(f"new episode {path.stem} for papers no episode covered")
+    return definitions
+
+
+def _plan(show: ShowConfig, definitions: Sequence[EpisodeDef], hosts: tuple[Host, Host], cover: Path,
+          records: dict[str, FeedEpisode], shown: Shown, files: PublishedFiles, cache: TurnCache,
+          report: Report, progress: Progress
+          ) -> tuple[list[EpisodePlan], dict[str, FeedEpisode], dict[str, tuple[str, str]]]:
+    """Plan each episode whose inputs changed; the others are published as recorded, unread."""
+    shared = show_inputs(show, hosts, cover)
+    known_plans = load_plan_index(show.state_dir)
+    pronunciations = pronunciation_table(show)
+    env = show_templates(show)
+    plans: list[EpisodePlan] = []
+    published: dict[str, FeedEpisode] = {}
+    plan_index: dict[str, tuple[str, str]] = {}
+    for definition in definitions:
+        try:
+            inputs = episode_inputs(shared, definition)
+            previous = records.get(definition.id)
+            if previous is not None and _unchanged(previous, known_plans.get(definition.id), inputs, files):
+                # Made from exactly what made the published episode: nothing to read or write.
+                published[definition.id] = previous
+                plan_index[definition.id] = known_plans[definition.id]
+                report.reused.append(definition.id)
+                progress.episode_done(definition.id, "unchanged")
+                continue
+            plans.append(plan_episode(show, definition, hosts, cover, previous, pronunciations, cache, env,
+                                      shown=shown.episodes.get(definition.id)))
+            plan_index[definition.id] = (inputs, plans[-1].stem)
+            if plans[-1].length_note:
+                progress.note(f"{definition.id}: {plans[-1].length_note}")
+        except PapercastError as exc:
+            report.failed.append((definition.id, str(exc)))
+    return plans, published, plan_index
+
+
+def _publish(show: ShowConfig, published: dict[str, FeedEpisode], plan_index: dict[str, tuple[str, str]],
+             records: dict[str, FeedEpisode], guid: str, files: PublishedFiles, report: Report) -> None:
+    """Records, feed, page, stale files removed, and the check of the folder as published."""
     for episode_id, _ in report.failed:
         # The previous version stays in the feed until this episode builds again.
         previous = records.get(episode_id)
         if previous and (show.feed_dir / previous.audio).is_file():
             published[episode_id] = previous
-
     episodes = sorted(published.values(), key=lambda ep: (ep.published, ep.id))
     # Records first: a build killed after them but before the feed publishes the same GUIDs and
     # dates next time, where the other order could show a new undated episode under two dates.
@@ -361,8 +381,7 @@ def _build(show: ShowConfig, started: float, jobs: int | None, progress: Progres
     write_feed(show, episodes, guid=guid)
     write_page(show, episodes)
     _remove_stale_files(show, episodes)
-    report.problems = check_feed(show.feed_dir, show.base_url, show.audio.loudness)  # last: judges the folder as published
-    report.seconds = time.monotonic() - started
-    return report
+    # Last: the check judges the folder as published.
+    report.problems = check_feed(show.feed_dir, show.base_url, show.audio.loudness)
 
 

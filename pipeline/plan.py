@@ -126,7 +126,7 @@ def plan_episode(show: ShowConfig, definition: EpisodeDef, hosts: tuple[Host, Ho
     script = draft.script
     texts = tuple(apply_pronunciations(turn.spoken, pronunciations, hosts[turn.host].engine)
                   for turn in script.turns)
-    keys = tuple(turn_key(text, hosts[turn.host]) for text, turn in zip(texts, script.turns))
+    keys = tuple(turn_key(text, hosts[turn.host]) for text, turn in zip(texts, script.turns, strict=True))
     published = (
         dt.datetime.combine(definition.date, dt.time(6, 0), dt.timezone.utc) if definition.date
         else previous.published if previous else shown.published if shown else now()
@@ -134,7 +134,7 @@ def plan_episode(show: ShowConfig, definition: EpisodeDef, hosts: tuple[Host, Ho
     tags = Tags(title=definition.title, artist=show.author, album=show.title,
                 year=str(published.year), comment=definition.description, cover=cover)
     fingerprint = {
-        "turns": [[turn.section, key] for turn, key in zip(script.turns, keys)],
+        "turns": [[turn.section, key] for turn, key in zip(script.turns, keys, strict=True)],
         "audio": dataclasses.asdict(show.audio),
         "tags": [tags.title, tags.artist, tags.album, tags.year, tags.comment],
         "cover": hashlib.sha256(cover.read_bytes()).hexdigest() if cover else "",
