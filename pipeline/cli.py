@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import click
@@ -14,10 +13,10 @@ from .config import CONFIG_NAME, load_show
 from .errors import PapercastError
 from .oneoff import OneOff, make_episode, one_off_draft
 from .publish.check import check_feed, has_errors, summary
-from .report import Progress, Report
 from .sources.readinglist import add_papers, list_papers, paper_lines
-from .sources.registry import FORMATS, source_problems
+from .sources.registry import FORMATS
 from .speech import auto_cast, engine_names, get_engine
+from .terminal import finish, progress_for, report_skipped
 
 
 class _Group(click.Group):
@@ -32,76 +31,6 @@ class _Group(click.Group):
             raise click.ClickException(str(exc)) from None
 
 
-class TerminalProgress(Progress):
-    """A one-line progress display on stderr (turns, episodes, time left); lines for notes.
-
-    With `live` off (output is not a terminal) only notes and, when verbose, episode
-    outcomes are printed, one per line, so logs stay parseable.
-    """
-
-    def __init__(self, live: bool, verbose: bool) -> None:
-        self.live, self.verbose = live, verbose
-        self.turns = self.episodes = self.turns_done = self.episodes_done = 0
-        self.started = time.monotonic()
-
-    def _status(self) -> None:
-        if not self.live:
-            return
-        elapsed = time.monotonic() - self.started
-        left = ""
-        if 0 < self.turns_done < self.turns:
-            left = f", about {elapsed / self.turns_done * (self.turns - self.turns_done):.0f} s left"
-        click.echo(f"\r\033[Kturns {self.turns_done}/{self.turns}, episodes "
-                   f"{self.episodes_done}/{self.episodes}{left}", nl=False, err=True)
-
-    def _line(self, text: str) -> None:
-        if self.live:
-            click.echo("\r\033[K", nl=False, err=True)
-        click.echo(text, err=True)
-        self._status()
-
-    def begin(self, turns: int, episodes: int) -> None:
-        self.turns, self.episodes, self.started = turns, episodes, time.monotonic()
-        self._status()
-
-    def turn_done(self) -> None:
-        self.turns_done += 1
-        self._status()
-
-    def episode_done(self, episode_id: str, outcome: str) -> None:
-        if outcome != "unchanged":
-            self.episodes_done += 1
-        if self.verbose:
-            self._line(f"{episode_id}: {outcome}")
-        else:
-            self._status()
-
-    def note(self, message: str) -> None:
-        self._line(message)
-
-    def close(self) -> None:
-        if self.live:
-            click.echo("\r\033[K", nl=False, err=True)
-
-
-def _progress(quiet: bool, verbose: bool) -> TerminalProgress:
-    live = not quiet and sys.stderr.isatty()
-    return TerminalProgress(live=live, verbose=verbose and not quiet)
-
-
-def _finish(report: Report, progress: TerminalProgress, quiet: bool) -> None:
-    progress.close()
-    for name, reason in report.failed:
-        click.echo(f"error: {name}: {reason}", err=True)
-    for problem in report.problems:
-        if problem.severity == "error" or not quiet:
-            click.echo(str(problem), err=True)
-    if not quiet:
-        click.echo(report.summary())
-    if report.exit_code:
-        sys.exit(report.exit_code)
-
-
 _format_option = click.option("-f", "--format", "format_", metavar="FORMAT",
                               help="Script format: deep-dive (default), brief, critique, or a show's own.")
 _minutes_option = click.option("-m", "--minutes", type=click.FloatRange(1, 180),
@@ -110,13 +39,6 @@ _jobs_option = click.option("-j", "--jobs", type=click.IntRange(1, 256), default
                             help="Worker processes for speech synthesis (default: one per core).")
 _strict_option = click.option("--strict", is_flag=True,
                               help="Refuse the papers if any entry cannot be read (default: skip it and say so).")
-
-
-def _report_skipped(sources: tuple[Path, ...], strict: bool) -> None:
-    """Say on stderr which entries are skipped; with --strict the first of them stops the command."""
-    if not strict:
-        for problem in source_problems(sources):
-            click.echo(f"skipped: {problem}", err=True)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -151,9 +73,9 @@ def build(show_root: Path, quiet: bool, verbose: bool, repair: bool, jobs: int |
         papercast build --show ~/shows/migraine
         papercast build --cluster tcp://10.0.0.5:8786
     """
-    progress = _progress(quiet, verbose)
+    progress = progress_for(quiet, verbose)
     report = build_show(show_root, jobs=jobs, progress=progress, repair=repair, cluster=cluster)
-    _finish(report, progress, quiet)
+    finish(report, progress, quiet)
     if not quiet:
         click.echo(f"feed: {(show_root / 'feed' / 'feed.xml').resolve()}")
 
@@ -179,11 +101,11 @@ def episode(sources: tuple[Path, ...], output: Path, title: str | None, entries:
     Example:
         papercast episode papers.bib -e tang2020dysbiosis -o tang.mp3
     """
-    _report_skipped(sources, strict)
-    progress = _progress(quiet, verbose=False)
+    report_skipped(sources, strict)
+    progress = progress_for(quiet, verbose=False)
     request = OneOff(sources, title, entries or None, format_, minutes, strict=strict)
     report = make_episode(request, output, jobs=jobs, progress=progress)
-    _finish(report, progress, quiet=True)
+    finish(report, progress, quiet=True)
     if not quiet:
         click.echo(f"wrote {output}")
 
@@ -204,7 +126,7 @@ def script(sources: tuple[Path, ...], title: str | None, entries: tuple[str, ...
     Example:
         papercast script papers/migraine-gut.bib -e he2023causal
     """
-    _report_skipped(sources, strict)
+    report_skipped(sources, strict)
     dialogue, note = one_off_draft(OneOff(sources, title, entries or None, format_, minutes, strict=strict))
     for turn in dialogue.turns:
         click.echo(f"{dialogue.host_names[turn.host]}: {turn.spoken if spoken else turn.text}")
