@@ -15,6 +15,7 @@ from ..errors import ConfigError
 
 
 def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file's tables, or a ConfigError naming the file and what is wrong with it."""
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 if sys.version_info >= (3, 11):
-    import tomllib
+    pass
 else:  # pragma: no cover - exercised only on Python 3.10
-    import tomli as tomllib
+    pass
 
+from ...config.fields import read_toml
 from ...errors import ConfigError
 
 SHIPPED = Path(__file__).parent.parent / "vocabulary.toml"  # pipeline/script/vocabulary.toml
@@ -60,15 +60,7 @@ def parse_vocabulary(data: Mapping[str, Any], source: str) -> Vocabulary:
 
 def read_vocabulary(path: Path) -> Vocabulary:
     """Read a vocabulary.toml file (the shipped one or a show's)."""
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(str(path), ["file not found"]) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(str(path), [f"not valid TOML ({exc})"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(str(path), [f"cannot be read ({exc})"]) from None
-    return parse_vocabulary(data, str(path))
+    return parse_vocabulary(read_toml(Path(path)), str(path))
 
 
 _DEFAULT: list[Vocabulary] = []
