@@ -7,11 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-if sys.version_info >= (3, 11):
-    pass
-else:  # pragma: no cover - exercised only on Python 3.10
-    pass
-
 from ...config.fields import read_toml
 from ...errors import ConfigError
 
