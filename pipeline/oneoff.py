@@ -62,6 +62,12 @@ def _one_off_cache(show: ShowConfig) -> Iterator[TurnCache]:
             yield TurnCache(Path(scratch))
 
 
+def _hosts_origin(show: ShowConfig) -> str:
+    """Where the hosts of a one-off come from, for an error about their voices."""
+    config = show.root / CONFIG_NAME
+    return str(config) if config.is_file() else "papercast's default hosts"
+
+
 def one_off_script(request: OneOff, show_root: Path | None = None) -> Script:
     """The dialogue an episode of these papers would have (hosts from the show in `show_root`, if any)."""
     return one_off_draft(request, show_root)[0]
@@ -70,7 +76,7 @@ def one_off_script(request: OneOff, show_root: Path | None = None) -> Script:
 def one_off_draft(request: OneOff, show_root: Path | None = None) -> tuple[Script, str]:
     """The dialogue, and the build's note when the asked length can't be met with content ("" otherwise)."""
     show = show_settings(show_root or Path.cwd())
-    hosts = resolve_hosts(show.hosts)
+    hosts = resolve_hosts(show.hosts, _hosts_origin(show))
     with _one_off_cache(show) as cache:
         plan = _one_off_plan(request, show, hosts, cache)
         return plan.script, plan.length_note
@@ -82,7 +88,7 @@ def make_episode(request: OneOff, output: Path, show_root: Path | None = None,
     started = time.monotonic()
     progress = progress or Progress()
     show = show_settings(show_root or Path.cwd())
-    hosts = resolve_hosts(show.hosts)
+    hosts = resolve_hosts(show.hosts, _hosts_origin(show))
     report = Report()
     with _one_off_cache(show) as cache:
         plan = _one_off_plan(request, show, hosts, cache)

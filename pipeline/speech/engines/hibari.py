@@ -111,6 +111,9 @@ class HibariEngine(Engine):
             f"(or give an .onnx model file's path)"
         )
 
+    def check_voice(self, voice: str) -> None:
+        self.resolve(voice)
+
     def voices(self) -> list[Voice]:
         found: list[Voice] = []
         for name, entry in self._registry.items():

@@ -99,6 +99,9 @@ class PiperEngine(Engine):
                 raise SynthesisError(f"piper voice file {str(needed)!r} does not exist")
         return model.resolve(), config.resolve(), self._speaker(config, speaker) if speaker else None
 
+    def check_voice(self, voice: str) -> None:
+        self.resolve(voice)
+
     @staticmethod
     def _speaker(config: Path, speaker: str) -> int:
         """A speaker of a multi-speaker voice, by number or by name."""
