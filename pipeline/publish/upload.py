@@ -32,8 +32,7 @@ from ..config import ShowConfig, lock_path
 from ..errors import PapercastError
 from ..fsutil import exclusive
 from .check import Problem, check_feed, has_errors
-from .serve import _content_type as content_type
-from .spec import FEED_NAME
+from .spec import FEED_NAME, content_type
 
 MANIFEST = ".papercast-manifest.json"
 LAST = (FEED_NAME, "index.html")  # what apps and browsers read first: replaced only when the rest is up
