@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -13,7 +14,8 @@ from .config import CONFIG_NAME, load_show
 from .errors import PapercastError
 from .oneoff import OneOff, make_episode, one_off_draft
 from .publish.check import check_feed, has_errors, summary
-from .sources.readinglist import add_papers, list_papers, paper_lines
+from .sources.listing import paper_listing
+from .sources.readinglist import add_papers
 from .sources.registry import FORMATS
 from .speech import auto_cast, engine_names, get_engine
 from .terminal import finish, progress_for, report_skipped
@@ -202,12 +204,30 @@ def add(files: tuple[Path, ...], show_root: Path, format_: str | None, strict: b
 def papers(show_root: Path) -> None:
     """List the show's papers: its reading list, then its other paper files in papers/.
 
+    Each file is read as `papercast add` reads it: its format, each paper with the fields
+    found and those it lacks, the papers without a year, DOI or finding, and the entries
+    that could not be read (on stderr; exit status 1). At a terminal, file names are bold and
+    the fields dim; in a pipe the same lines come plain.
+
     \b
     Example:
         papercast papers --show ~/shows/migraine
     """
-    for line in paper_lines(list_papers(show_root)) or ["no papers yet (add some with: papercast add FILE...)"]:
-        click.echo(line)
+    listing = paper_listing(show_root)
+    lines = listing.lines()
+    for kind, text in lines:
+        click.echo(click.style(text, **_LISTING_STYLE.get(kind, {})), err=kind == "skipped")
+    papers = sum(len(read.papers) for read in listing.reads)
+    files = len(listing.reads)
+    click.echo(f"{papers} paper{'s' * (papers != 1)} in {files} file{'s' * (files != 1)}"
+               + (f", {len(listing.unreadable)} unreadable" if listing.unreadable else "")
+               if lines else "no papers yet (add some with: papercast add FILE...)")
+    sys.exit(listing.exit_code)
+
+
+# At a terminal: what to look at first stands out (click leaves the styles out in a pipe).
+_LISTING_STYLE: dict[str, dict[str, Any]] = {"file": {"bold": True}, "found": {"dim": True},
+                                             "skipped": {"fg": "red"}}
 
 
 @cli.command()
