@@ -134,3 +134,44 @@ def test_a_pace_failure_is_a_synthesis_error_naming_the_host(show_dir: Path, wor
     with pytest.raises(SynthesisError, match=r"^measuring the pace of Theo's voice \(engine wordy, voice tone\): "
                                              r"RuntimeError: "):
         words_per_minute(hosts, TurnCache(show_dir / "cache"))
+
+
+LOADED_FIRST = """
+import onnxruntime  # before pipeline: its telemetry cannot be turned off any more
+from pipeline.config import Host
+from pipeline.errors import ConfigError, SynthesisError
+from pipeline.speech import cast, get_engine
+
+for name in ("piper", "hibari"):
+    try:
+        get_engine(name)
+        print(name, "loaded")
+    except SynthesisError as exc:
+        print(name, "refused:", exc)
+try:
+    cast((Host("Theo", "piper"), Host("Maya", "pyttsx3")), "show/papercast.toml")
+except ConfigError as exc:
+    print("cast:", exc)
+"""
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_an_onnxruntime_that_would_send_telemetry_is_refused_by_both_neural_engines(quiet: bool):
+    pytest.importorskip("piper")
+    pytest.importorskip("hibari")
+    import os
+
+    env = {key: value for key, value in os.environ.items() if key != "ORT_DISABLE_TELEMETRY"}
+    env["PYTHONPATH"] = str(REPO)
+    if quiet:
+        env["ORT_DISABLE_TELEMETRY"] = "1"  # set before onnxruntime loads: then it may run
+    result = subprocess.run([sys.executable, "-c", LOADED_FIRST], capture_output=True, text=True, env=env,
+                            cwd=REPO, timeout=300)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    if quiet:
+        assert lines == ["piper loaded", "hibari loaded"]
+        return
+    reason = "onnxruntime was loaded before papercast could turn its telemetry off; set ORT_DISABLE_TELEMETRY=1"
+    assert lines[0].startswith(f"piper refused: {reason}") and lines[1].startswith(f"hibari refused: {reason}")
+    assert lines[2].startswith(f"cast: show/papercast.toml: hosts[1].engine 'piper' (Theo) cannot be used: {reason}")

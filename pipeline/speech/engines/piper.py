@@ -51,9 +51,7 @@ class PiperEngine(Engine):
     supports_pitch = True
 
     def __init__(self) -> None:
-        problem = offline.onnxruntime_problem()
-        if problem:  # it would send telemetry: never load it that way
-            raise SynthesisError(problem)
+        offline.require_quiet_onnxruntime()  # it would send telemetry: never load it that way
         try:
             import numpy
             import onnxruntime
