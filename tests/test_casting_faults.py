@@ -12,9 +12,10 @@ import pytest
 
 from pipeline.build import build_show
 from pipeline.errors import ConfigError, SynthesisError
-from pipeline.speech import Audio, Engine, Voice
+from pipeline.speech import Audio
 from pipeline.speech import registry as speech
 from pipeline.speech.casting import CALIBRATION_TEXT
+from tests.test_rebuild import FlakyEngine
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -87,29 +88,20 @@ def test_a_voice_that_fails_in_its_own_way_fails_episodes_one_line_each(show_dir
     assert "<title>First</title>" in feed and "<title>Second</title>" in feed
 
 
-class WordyEngine(Engine):
-    """A test engine (registered like any engine) that cannot speak the calibration passage's first sentence."""
-
-    name = "wordy"
-
-    def voices(self) -> list[Voice]:
-        return [Voice("tone", "Tone")]
-
-    def default_voices(self) -> tuple[str, str]:
-        return ("tone", "tone")
+class WordyEngine(FlakyEngine):
+    """The rebuild tests' engine (registered like any engine), which also cannot speak the calibration passage."""
 
     def synthesize(self, text: str, voice: str, rate: int) -> Audio:
         if "volunteers" in text:
             raise RuntimeError("[ONNXRuntimeError] : 6 : RUNTIME_EXCEPTION : exploded")
-        seconds = len(text.split()) * 60 / rate
-        return Audio(bytes([0, 40] * int(seconds * 16000)), 16000)
+        return super().synthesize(text, voice, rate)
 
 
 @pytest.fixture
-def wordy_engine(monkeypatch: pytest.MonkeyPatch):
+def wordy_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """WordyEngine registered as "wordy" for one test; the engines made in it go with it."""
     monkeypatch.setitem(speech.BUILTIN_ENGINES, "wordy", f"{__name__}:WordyEngine")
-    yield
-    speech._instances.pop("wordy", None)
+    monkeypatch.setattr(speech, "_instances", dict(speech._instances))
 
 
 def test_a_pace_that_cannot_be_measured_fails_only_the_episodes_with_a_length(show_dir: Path, wordy_engine):

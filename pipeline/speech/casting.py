@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from ..config import AUTO_ENGINE, CONFIG_NAME, Host
-from ..errors import ConfigError, PapercastError, SynthesisError
+from ..errors import ConfigError, SynthesisError, failure_reason
 from .cache import TurnCache, turn_key
 from .engine import NEURAL_INSTALL, EngineNotInstalled
 from .registry import get_engine, speak
@@ -63,15 +63,10 @@ def words_per_minute(hosts: tuple[Host, Host], cache: TurnCache) -> tuple[float,
                 audio = speak(host.engine, CALIBRATION_TEXT, host.voice, host.rate, host.pitch)
             except Exception as exc:  # an engine's own exception (onnxruntime's, say) is this host's failure too
                 raise SynthesisError(f"measuring the pace of {host.name}'s voice (engine {host.engine}, voice "
-                                     f"{host.voice}): {_reason(exc)}") from None
+                                     f"{host.voice}): {failure_reason(exc)}") from None
             cache.put(key, audio)
         paces.append(words * 60 / audio.duration)
     return paces[0], paces[1]
-
-
-def _reason(exc: BaseException) -> str:
-    """papercast's own message, or a foreign exception with its type."""
-    return str(exc) if isinstance(exc, PapercastError) else f"{type(exc).__name__}: {exc}"
 
 
 def cast(hosts: tuple[Host, Host], origin: str = CONFIG_NAME) -> tuple[tuple[Host, Host], list[str]]:
@@ -103,13 +98,13 @@ def _checked(host: Host, index: int) -> tuple[Host, str | None]:
     try:
         engine = get_engine(host.engine)
     except Exception as exc:  # an engine's package may fail to import or start in its own way
-        return host, f"{setting}.engine {host.engine!r} ({host.name}) cannot be used: {_reason(exc)}"
+        return host, f"{setting}.engine {host.engine!r} ({host.name}) cannot be used: {failure_reason(exc)}"
     try:
         if not host.voice:
             host = dataclasses.replace(host, voice=engine.default_voices()[index])
         engine.check_voice(host.voice)
     except Exception as exc:
-        return host, f"{setting}.voice {host.voice!r} ({host.name}, engine {host.engine}): {_reason(exc)}"
+        return host, f"{setting}.voice {host.voice!r} ({host.name}, engine {host.engine}): {failure_reason(exc)}"
     return host, None
 
 
