@@ -143,3 +143,16 @@ def click_unstyle(text: str) -> str:
     import click
 
     return click.unstyle(text)
+
+
+def test_papers_lists_the_reading_lists_the_settings_name_elsewhere(tmp_path: Path) -> None:
+    from tests.conftest import make_show
+
+    show = make_show(tmp_path / "show")
+    export = tmp_path / "zotero" / "export.nbib"  # a Zotero auto-export outside the show
+    export.parent.mkdir()
+    export.write_text((MESSY / "pubmed.nbib").read_text())
+    config = show / "papercast.toml"
+    config.write_text(config.read_text().replace("reading_list = []", f'reading_list = ["{export}", "papers/list.bib"]'))
+    headings = [line for line in _papers(show).stdout.splitlines() if line.startswith("/")]
+    assert headings == [f"{show.resolve() / 'papers' / 'list.bib'} (bibtex, 12 papers)", f"{export} (medline, 4 papers)"]

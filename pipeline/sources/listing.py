@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import SourceError
+from ..config import load_show
+from ..errors import PapercastError, SourceError
 from .gaps import fields_found
 from .readinglist import check_show, other_paper_files, paper_line, store_path
 from .registry import NoPapersError, SourceRead, read_source
@@ -43,7 +44,8 @@ class Listing:
 
 
 def paper_listing(show_root: Path) -> Listing:
-    """The reading list, then the other paper files in papers/ by name, each read as `add` reads a file.
+    """The reading list, the other paper files in papers/ by name, then the reading lists the show's
+    settings name elsewhere (`[papers] reading_list`), each read as `add` reads a file.
 
     A file that cannot be read at all is listed as skipped, and the others are still read.
     """
@@ -52,7 +54,8 @@ def paper_listing(show_root: Path) -> Listing:
     store = store_path(root)
     reads: list[SourceRead] = []
     unreadable: list[SourceError] = []
-    for path in ([store] if store.exists() else []) + other_paper_files(root, store):
+    files = ([store] if store.exists() else []) + other_paper_files(root, store)
+    for path in [*files, *(path for path in _named_in_settings(root) if path not in files)]:
         try:
             reads.append(read_source(path))
         except NoPapersError as exc:
@@ -61,3 +64,11 @@ def paper_listing(show_root: Path) -> Listing:
         except SourceError as exc:
             unreadable.append(exc)
     return Listing(tuple(reads), tuple(unreadable))
+
+
+def _named_in_settings(root: Path) -> list[Path]:
+    """The reading lists `[papers] reading_list` names (a Zotero auto-export elsewhere), which builds read too."""
+    try:
+        return list(load_show(root).papers.reading_list or ())
+    except PapercastError:  # `papercast build` says what is wrong with the settings; the papers are still listed
+        return []
