@@ -61,10 +61,10 @@ def words_per_minute(hosts: tuple[Host, Host], cache: TurnCache) -> tuple[float,
         if audio is None:
             try:
                 audio = speak(host.engine, CALIBRATION_TEXT, host.voice, host.rate, host.pitch)
+                cache.put(key, audio)  # a full disk fails the episodes that needed it, like an engine's error
             except Exception as exc:  # an engine's own exception (onnxruntime's, say) is this host's failure too
                 raise SynthesisError(f"measuring the pace of {host.name}'s voice (engine {host.engine}, voice "
                                      f"{host.voice}): {failure_reason(exc)}") from None
-            cache.put(key, audio)
         paces.append(words * 60 / audio.duration)
     return paces[0], paces[1]
 
@@ -103,6 +103,7 @@ def _checked(host: Host, index: int) -> tuple[Host, str | None]:
         if not host.voice:
             host = dataclasses.replace(host, voice=engine.default_voices()[index])
         engine.check_voice(host.voice)
+        engine.voice_version(host.voice)  # what every turn's cache key needs first (a voice file's hash)
     except Exception as exc:
         return host, f"{setting}.voice {host.voice!r} ({host.name}, engine {host.engine}): {failure_reason(exc)}"
     return host, None
