@@ -210,6 +210,9 @@ class _Assembler:
             if token.kind == "break":
                 brk = "item" if "item" in (token.text, brk) else "blank"
                 continue
+            if token.kind == "extra":  # words in a reference line that are no field
+                self.left_out(token.line, token.text, "is not part of any field")
+                continue
             if token.kind == "remark":
                 self.left_out(token.line, token.text, "is a note, not a paper")
                 brk = "blank" if brk != "item" else brk

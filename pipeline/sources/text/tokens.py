@@ -10,7 +10,7 @@ from typing import Any
 
 from ..fields import DATE_PATTERN, clean, parse_date
 from ..identifiers import identifier_url
-from .citations import Reference, reference
+from .citations import Reference, reference, split_identifiers
 
 DATE = rf"(?i:{DATE_PATTERN})"
 # One alternative per kind of field. Labels start with a capital ("Summary:", "KEY FINDING:"), so
@@ -38,7 +38,7 @@ REMARK = re.compile(r"^(?:TODO|FIXME|NB|N\.B\.|PS|P\.S\.|Also|Note|Edit|Update|A
 # Volume, issue and pages after a reference's date or journal: ";12(10):1222-3." or "342(6156), 373–377.".
 _VOLUME = re.compile(r"^[\s;:,.]*(?:\d+\s*(?:\([^)]*\))?(?:\s*[:,]\s*e?\d+(?:[–-]e?\d+)?)?)?[\s.;,]*")
 # Where a reference may start inside a line: after a sentence or colon, or after a title and a dash.
-_REFERENCE_START = re.compile(r"(?:(?<=[.:!?])|(?P<dash>\s[—–-]))\s+(?=[A-Z])")
+_REFERENCE_START = re.compile(r"(?:(?<=[.:!?])(?<!\b[A-Z]\.)|(?P<dash>\s[—–-]))\s+(?=[A-Z])")  # not after "M."
 SEPARATORS = " \t·•|–—-,;:/"
 
 
@@ -84,15 +84,19 @@ def _reference_tokens(tokens: list[Token], line: str, number: int) -> str:
         return line
     if before:
         tokens.append(Token("remark", before, number))
-    title = title or ref.title
+    title, ids = split_identifiers(title) if title else (ref.title, [])
     if title:  # a full reference is a paper of its own
         tokens.append(Token("break", "item", number))
         tokens.append(Token("title", title, number))
-    tokens.append(Token("authors", line, number, ref.authors))
+    if ref.authors:
+        tokens.append(Token("authors", line, number, ref.authors))
     if ref.journal:
         tokens.append(Token("journal", ref.journal, number))
-    tokens.append(Token("date", line, number, ref.date))
-    return _VOLUME.sub("", ref.rest, count=1)
+    if ref.date:
+        tokens.append(Token("date", line, number, ref.date))
+    if ref.extra:
+        tokens.append(Token("extra", ref.extra, number))
+    return " ".join([*ids, _VOLUME.sub("", ref.rest, count=1)])
 
 
 def _line_tokens(tokens: list[Token], line: str, number: int) -> None:
