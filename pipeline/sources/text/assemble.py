@@ -27,6 +27,7 @@ from ...errors import SourceError
 from ..fields import Collected, author_list, build_paper, clean, parse_date
 from ..gaps import found_note
 from .chatter import strip_chatter
+from .findings import MarkedFinding
 from .runon import abstract_like, journal_of, lead_title, sentences, split_names
 from .tokens import DATE, SEPARATORS, Token, tokens
 
@@ -203,6 +204,18 @@ class _Assembler:
         else:
             self.left_out(line, text, "is not part of any field")
 
+    def marked(self, token: Token, marked: MarkedFinding, brk: str) -> None:
+        """A line marked as a finding ("-> ...", "Found that ..."): the current paper's finding when
+        it comes under that paper's title (an arrow may follow a blank line), else plain text."""
+        record = self.current
+        if record is None or not record.has("title") or brk == "item" or (brk == "blank" and not marked.explicit):
+            self.plain(Token("plain", token.text, token.line), brk)
+        elif record.finding and brk == "":
+            record.finding.append((marked.text, token.line))
+            record.last, record.last_line = "finding", token.line
+        else:
+            self.field(Token("finding", marked.text, token.line), brk)
+
     def feed(self, found: list[Token]) -> None:
         """Group every token into papers, tracking the break (blank line, new item) before each."""
         brk = ""
@@ -220,6 +233,8 @@ class _Assembler:
             if token.kind == "label":  # a label with no text after it
                 self.notes.append((token.line, f"{self.name}: line {token.line}: a {token.text} label with no "
                                                "text; left out"))
+            elif token.kind == "finding" and isinstance(token.value, MarkedFinding):
+                self.marked(token, token.value, brk)
             elif token.kind == "plain":
                 self.plain(token, brk)
             else:

@@ -11,6 +11,7 @@ from typing import Any
 from ..fields import DATE_PATTERN, clean, parse_date
 from ..identifiers import identifier_url
 from .citations import Reference, reference, split_identifiers
+from .findings import marked_finding
 
 DATE = rf"(?i:{DATE_PATTERN})"
 # One alternative per kind of field. Labels start with a capital ("Summary:", "KEY FINDING:"), so
@@ -50,7 +51,7 @@ class Token:
     kind: str
     text: str
     line: int
-    value: Any = None  # parsed already: a reference line's authors or date
+    value: Any = None  # parsed already: a reference line's authors or date, a marked finding
 
 
 def trim_doi(doi: str) -> str:
@@ -141,6 +142,10 @@ def tokens(lines: Sequence[str], numbers: Sequence[int]) -> list[Token]:
         line = _EMPHASIS.sub("", _LINK.sub(r"\1 \2", line)).replace("<http", "http")
         if REMARK.match(line.strip()):
             found.append(Token("remark", clean(line), number))
+            continue
+        marked = marked_finding(line)
+        if marked and reference(line) is None:  # "– Zhao L, ... Nature 2014" is a list item, not a finding
+            found.append(Token("finding", clean(line), number, marked))
             continue
         _line_tokens(found, _reference_tokens(found, line, number), number)
     return found
