@@ -25,7 +25,7 @@ from typing import Any
 
 from ...errors import SourceError
 from ..fields import Collected, author_list, build_paper, clean, parse_date
-from ..gaps import found_note
+from ..gaps import found_note, partial_note
 from .chatter import strip_chatter
 from .findings import MarkedFinding
 from .runon import abstract_like, journal_of, lead_title, sentences, split_names
@@ -126,10 +126,11 @@ class _Assembler:
     def field(self, token: Token, brk: str) -> None:
         """Put a field token in the current paper, or begin the next paper when it has the field already."""
         record, kind = self.current, token.kind
-        if record is None or (kind in _SINGLE and record.has(kind)):
+        new_item = brk == "item" and record is not None and record.content()  # a list item is a new paper
+        if record is None or (kind in _SINGLE and record.has(kind)) or new_item:
             previous = record
             record = self.start(token.line)
-            record.started_by_field = previous is not None
+            record.started_by_field = previous is not None and not new_item
             carved = _carve(previous) if previous and previous.last == "finding" and brk == "" else None
             if carved:
                 record.fields["title"], authors, journal, record.line = carved
@@ -315,3 +316,5 @@ def read(path: Path, text: str, out: Collected) -> None:
             paper = build_paper(where, "", path, authors, out.notes, **fields)
             out.keep(paper, where)
             out.found.append(found_note(paper, where))
+            if partial_note(paper, where):
+                out.partial.append(partial_note(paper, where))
