@@ -126,7 +126,7 @@ class _Assembler:
     def field(self, token: Token, brk: str) -> None:
         """Put a field token in the current paper, or begin the next paper when it has the field already."""
         record, kind = self.current, token.kind
-        new_item = brk == "item" and record is not None and record.content()  # a list item is a new paper
+        new_item = brk == "item" and record is not None  # a list item is a new paper
         if record is None or (kind in _SINGLE and record.has(kind)) or new_item:
             previous = record
             record = self.start(token.line)

@@ -54,7 +54,7 @@ _QUOTED = re.compile(r"(?:(?P<dq>[\"“”„«])|(?<![\w])['‘])(?P<title>[^\"
 _NAMES_END = re.compile(r"[.,;:](?=\s|$)|(?=\s+[(\[\"“‘'])|(?=\s+" + YEAR + r"\b)|$")
 _LEAD_DATE = re.compile(rf"^\s*[,.]?\s*[(\[]?\s*(?P<date>{YEAR}(?:\s+[A-Z][a-z]{{2,8}}\.?(?:\s+\d{{1,2}})?)?)[a-z]?"
                         r"(?:,\s*(?:in press|[A-Z][a-z]+\.?(?:\s+\d{1,2})?))?\s*[)\]]?\s*[.,:]?(?=\s|$)\s*")
-_TRAILING_DATE = re.compile(rf"[\s,.]*[(\[]?\s*(?P<date>{YEAR})[a-z]?\s*[)\]]?\s*[.,:]?\s*$")
+_TRAILING_DATE = re.compile(rf"[\s,]*[(\[]?\s*(?P<date>{YEAR})[a-z]?\s*[)\]]?\s*[.,:]?\s*$")
 _SENTENCE_END = re.compile(r"[.?!](?=\s+\S)")
 _COMMA = re.compile(r",(?=\s+\S)")
 Date = tuple[int | None, int | None, int | None]

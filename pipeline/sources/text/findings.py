@@ -17,10 +17,11 @@ import re
 from dataclasses import dataclass
 
 _MARK = re.compile(r"^(?:-+>|=+>|~>|[→⇒⟶⟹➔➜]|[–—](?=\s))\s*")
-_LEAD = re.compile(
-    r"^(?:TL;?\s?DR|tl;?dr|Main (?:results?|findings?|points?|messages?)|Bottom line|In short|In a nutshell|"
-    r"Take-?home(?: messages?)?|Key (?:points?|messages?)|Results?|Gist|Upshot)\b\s*(?:[:=\-–—,]\s*|(?=[A-Z]))",
-    re.IGNORECASE)
+# Phrases that say a finding follows whatever comes after them, and phrases that need a colon or dash.
+_LEAD = re.compile(r"^(?:TL;?\s?DR|Bottom line|In short|In a nutshell|Take-?home(?: messages?)?)\b[\s:=\-–—,]*",
+                   re.IGNORECASE)
+_LEAD_WITH_STOP = re.compile(r"^(?:Main (?:results?|findings?|points?|messages?)|Key (?:points?|messages?)|Results?|"
+                             r"Gist|Upshot)\s*(?:[:=\-–—]\s*|(?-i:(?=[A-Z])))", re.IGNORECASE)
 _VERB = re.compile(
     r"^(?:(?:They|The authors|Authors|This (?:paper|study|work|review|trial)|The (?:paper|study|review|trial)|"
     r"Study)\s+)?"
@@ -46,7 +47,7 @@ def _sentence(text: str) -> str:
 def marked_finding(line: str) -> MarkedFinding | None:
     """The finding a line gives by a mark, a lead phrase, a verb of reporting or quotes, else None."""
     text = line.strip()
-    for pattern, explicit in ((_MARK, True), (_LEAD, True), (_VERB, False)):
+    for pattern, explicit in ((_MARK, True), (_LEAD, True), (_LEAD_WITH_STOP, True), (_VERB, False)):
         match = pattern.match(text)
         rest = text[match.end():] if match else ""
         if match and len(rest.split()) >= 3:

@@ -117,9 +117,10 @@ def _pairs(parts: list[str]) -> tuple[Author, ...] | None:
     return None
 
 
-def _inverted_first(parts: list[str]) -> tuple[Author, ...] | None:
-    """ "Zhao", "Lei", "Xuhui Lee", "Keith Oleson": the first name inverted, the others natural."""
-    if len(parts) < 2:
+def _inverted_first(parts: list[str], text: str) -> tuple[Author, ...] | None:
+    """ "Zhao", "Lei", "Xuhui Lee", "Keith Oleson": the first name inverted (a comma after the
+    family name, so "Delacroix & Mensah" is two people), the others natural."""
+    if len(parts) < 2 or not re.match(rf"{re.escape(parts[0])}\s*,", text):
         return None
     given = parts[1].split()
     # "Lei", "Ronald B.", "R. B.": a given name of three words ("Rana M. Ghorab") is a natural name.
@@ -178,7 +179,7 @@ def read_names(text: str) -> tuple[Author, ...] | None:
     parts = [p for p in _SPLIT.split(text) if p]
     natural = len(parts) >= 2 or et_al  # one "Given Family" alone is as likely the start of a sentence
     for reader in (_pairs, lambda ps: _uniform(ps, family_initials), lambda ps: _uniform(ps, initials_family),
-                   _inverted_first, lambda ps: _uniform(ps, given_family) if natural else None):
+                   lambda ps: _inverted_first(ps, text), lambda ps: _uniform(ps, given_family) if natural else None):
         found = reader(parts)
         if found:
             return _list_stop(found)

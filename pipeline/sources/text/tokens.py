@@ -36,8 +36,6 @@ _RULE = re.compile(r"^\s*(?:[=\-_*~]\s*){3,}$")  # a Markdown heading underline 
 # A note to self, never a paper: "TODO: ...", "Also: ask Priya ...", "NB ...".
 REMARK = re.compile(r"^(?:TODO|FIXME|NB|N\.B\.|PS|P\.S\.|Also|Note|Edit|Update|Aside|Reminder|Ask)\b\s*[:.!-]",
                     re.IGNORECASE)
-# Volume, issue and pages after a reference's date or journal: ";12(10):1222-3." or "342(6156), 373–377.".
-_VOLUME = re.compile(r"^[\s;:,.]*(?:\d+\s*(?:\([^)]*\))?(?:\s*[:,]\s*e?\d+(?:[–-]e?\d+)?)?)?[\s.;,]*")
 # Where a reference may start inside a line: after a sentence or colon, or after a title and a dash.
 _REFERENCE_START = re.compile(r"(?:(?<=[.:!?])(?<!\b[A-Z]\.)|(?P<dash>\s[—–-]))\s+(?=[A-Z])")  # not after "M."
 SEPARATORS = " \t·•|–—-,;:/"
@@ -97,7 +95,7 @@ def _reference_tokens(tokens: list[Token], line: str, number: int) -> str:
         tokens.append(Token("date", line, number, ref.date))
     if ref.extra:
         tokens.append(Token("extra", ref.extra, number))
-    return " ".join([*ids, _VOLUME.sub("", ref.rest, count=1)])
+    return " ".join([*ids, ref.rest])  # the links and ids: volume and pages were read with the journal
 
 
 def _line_tokens(tokens: list[Token], line: str, number: int) -> None:
@@ -144,7 +142,10 @@ def tokens(lines: Sequence[str], numbers: Sequence[int]) -> list[Token]:
             found.append(Token("remark", clean(line), number))
             continue
         marked = marked_finding(line)
-        if marked and reference(line) is None:  # "– Zhao L, ... Nature 2014" is a list item, not a finding
+        if marked and reference(marked.text) is not None:  # "– Zhao L, ... Nature 2014": a list item
+            found.append(Token("break", "item", number))
+            line = marked.text
+        elif marked:
             found.append(Token("finding", clean(line), number, marked))
             continue
         _line_tokens(found, _reference_tokens(found, line, number), number)

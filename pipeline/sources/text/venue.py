@@ -86,11 +86,13 @@ def venue_date(text: str) -> tuple[tuple[int | None, int | None, int | None] | N
 def read_venue(text: str, alone: bool = True) -> Venue | None:
     """The venue at the start of `text`, or None when it does not start with one. A journal name
     with no numbers after it counts only when `alone` (nothing else followed in the citation)."""
-    text = re.sub(r"^[\s,.;:–—-]*(?:In:?\s+)?", "", text)
+    text = re.sub(r"^[\s,.;:–—-]*(?:[Ii]n:?\s+)?", "", text)
     match = _HEAD.match(text)
     if not match:
         return None
     journal = _tidy(match.group("journal"))
+    if "." in journal and text[match.end("journal"):].startswith("."):
+        journal += "."  # the last full stop of "J. Am. Chem. Soc." is the abbreviation's
     after = text[match.end():]
     if not journal_name(journal) or (not after.strip(" .") and not alone):
         return None
