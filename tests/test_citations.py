@@ -191,3 +191,10 @@ def test_identifiers_are_left_for_the_caller_and_other_words_reported() -> None:
     ref = reference("Vaswani A, Shazeer N, Parmar N, et al. (2017), for the ML crowd arXiv:1706.03762")
     assert ref is not None and ref.title == "" and ref.date == (2017, None, None)
     assert ref.rest == "arXiv:1706.03762" and ref.extra == "for the ML crowd"
+
+
+def test_two_pasted_citations_with_as_many_commas_are_not_a_csv_table() -> None:
+    text = ("1. de Souza RF, van den Bosch J, O'Brien M. Does caffeine slow drivers? Accid Anal Prev. 2018;115:12-19.\n"
+            "   TL;DR yes, by about 30 ms, but only in the first hour.\n")
+    read = parse_source(text, Path("post.txt"))
+    assert [paper.title for paper in read.papers] == ["Does caffeine slow drivers?"]

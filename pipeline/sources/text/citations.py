@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from ...model import Author
 from ..fields import parse_date
 from .namelists import read_names
-from .venue import YEAR, Venue, journal_name, read_venue
+from .venue import YEAR, Venue, journal_name, read_venue, venue_date
 
 _IDENTIFIER = re.compile(
     r"(?:\b(?:doi|DOI)\s*:?\s*|(?:https?://)?(?:dx\.)?doi\.org/)10\.\d{4,9}/\S+"
@@ -181,11 +181,13 @@ def _names_first(text: str, ids: list[str]) -> Reference | None:
     authors, end = found
     date, rest = lead_date(text[end:])
     title, venue = split_title(rest.strip())
-    if not (date or (venue and (venue.date or title))):
+    if not (date or (venue and (venue.date or title)) or (title and re.search(YEAR, rest))):
         return None
     if venue is None:  # what follows the title (or the names and year) is left for the caller
         rest = rest.strip()[len(title):].lstrip(" .?!") if title else rest.strip(" ,;")
-        return Reference(authors, title, "", date, " ".join(ids), rest)
+        if date is None:  # "Title. arXiv:1706.03762 (2017)."
+            date, rest = venue_date(rest)
+        return Reference(authors, title, "", date, " ".join(ids), " ".join(rest.strip(" .,;()").split()))
     return _reference(authors, title, venue, date, ids)
 
 

@@ -21,12 +21,13 @@ import re
 from collections.abc import Callable
 
 from ...model import Author
-from ..names import PARTICLES
+from ..names import PARTICLES, is_group_name
 
 _ET_AL = re.compile(r"(?:,?\s*(?:et\.?\s*al\.?|and\s+(?:others|colleagues)|…|\.\.\.))\s*[.,;]?\s*$",
                     re.IGNORECASE)
 _SPLIT = re.compile(r"\s*,\s*(?:and\s+|&\s*)?|\s+(?:and|&)\s+|\s*&\s*")
 _JOINED = re.compile(r"\s+(?:and|&)\s+|\s*&\s*")
+_ELLIPSIS = re.compile(r",?\s*(?:…|\.\.\.)\s*(?=\S)")
 _SPACE_AFTER_DOT = re.compile(r"\.(?=[^\W\d_])")
 Shape = Callable[[str], "Author | None"]
 # Capitalised words that start the other parts of a citation or a post, never a name.
@@ -100,6 +101,14 @@ def given_family(part: str) -> Author | None:
         if _capitalised(words[0]) and _given(given) and _family(family):
             return Author(family, tidy_initials(given))
     return None
+
+
+def _group(part: str) -> Author | None:
+    """A group author written in title case: "WHO Collaborating Group on Salt", "the X Consortium"."""
+    part = re.sub(r"^the\s+", "", part)
+    words = part.split()
+    titled = all(w[:1].isupper() or w.lower() in ("of", "on", "for", "the", "and", "in", "&") for w in words)
+    return Author(part, is_group=True) if 2 <= len(words) <= 10 and titled and is_group_name(part) else None
 
 
 def _uniform(parts: list[str], shape: Shape) -> tuple[Author, ...] | None:
@@ -176,7 +185,20 @@ def read_names(text: str) -> tuple[Author, ...] | None:
         return None
     if ";" in text:
         return _semicolons(text)
+    text = _ELLIPSIS.sub(", ", text)  # APA's "Greene, T., … Zhou, Q." for twenty-one authors or more
     parts = [p for p in _SPLIT.split(text) if p]
+    group = _group(parts[-1]) if parts else None
+    if group and len(parts) == 1:
+        return (group,)
+    found = _shaped(parts, text, et_al)
+    if found is None and group:  # "Tang Y, Liu S, and the International Headache Genetics Consortium"
+        found = _shaped(parts[:-1], text, et_al)
+        return (*found, group) if found else None
+    return found
+
+
+def _shaped(parts: list[str], text: str, et_al: bool) -> tuple[Author, ...] | None:
+    """The names of `parts` when all fit one shape (`text` is the list as written)."""
     natural = len(parts) >= 2 or et_al  # one "Given Family" alone is as likely the start of a sentence
     for reader in (_pairs, lambda ps: _uniform(ps, family_initials), lambda ps: _uniform(ps, initials_family),
                    lambda ps: _inverted_first(ps, text), lambda ps: _uniform(ps, given_family) if natural else None):

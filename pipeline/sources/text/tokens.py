@@ -10,7 +10,7 @@ from typing import Any
 
 from ..fields import DATE_PATTERN, clean, parse_date
 from ..identifiers import identifier_url
-from .citations import Reference, reference, split_identifiers
+from .citations import Reference, lead_date, leading_names, reference, split_identifiers
 from .findings import marked_finding
 
 DATE = rf"(?i:{DATE_PATTERN})"
@@ -38,6 +38,7 @@ REMARK = re.compile(r"^(?:TODO|FIXME|NB|N\.B\.|PS|P\.S\.|Also|Note|Edit|Update|A
                     re.IGNORECASE)
 # Where a reference may start inside a line: after a sentence or colon, or after a title and a dash.
 _REFERENCE_START = re.compile(r"(?:(?<=[.:!?])(?<!\b[A-Z]\.)|(?P<dash>\s[—–-]))\s+(?=[A-Z])")  # not after "M."
+_LABEL_START = re.compile(r"^\s*(?:[-*•]\s+)?[A-Z][\w;]*(?:\s+\w+)?\s*:\s")  # "Summary: ", "Key finding: "
 SEPARATORS = " \t·•|–—-,;:/"
 
 
@@ -123,10 +124,39 @@ def _line_tokens(tokens: list[Token], line: str, number: int) -> None:
         tokens.append(Token("label", label, number))
 
 
+def _dated(line: str) -> bool:
+    """True when `line` holds a whole citation: a title and a date."""
+    ref = reference(line)
+    return ref is not None and bool(ref.title) and ref.date is not None
+
+
+def unwrap(lines: Sequence[str], numbers: Sequence[int]) -> tuple[list[str], list[int]]:
+    """Lines with each citation wrapped onto the next line (as e-mail does at 72 characters) joined
+    back: a line that starts a citation but has no date yet, when the next line completes it."""
+    joined, kept = list(lines), list(numbers)
+    index = 0
+    while index < len(joined) - 1:
+        line, following = joined[index], joined[index + 1]
+        item = _ITEM.match(line)
+        text = line[item.end():] if item else line
+        bullet = _ITEM.match(following)
+        starts_item = bullet is not None and len(bullet.group(1).expandtabs()) < 2
+        names = leading_names(text.strip()) if len(line) < 400 else None
+        # A title begun after the names (not a line of names and a year alone), and no label next.
+        title_begun = names is not None and re.search(r"[^\W\d]", lead_date(text.strip()[names[1]:])[1])
+        if (following.strip() and not starts_item and title_begun and not _LABEL_START.match(following)
+                and not marked_finding(following) and not _dated(text) and _dated(f"{text} {following.strip()}")):
+            joined[index:index + 2] = [f"{line.rstrip()} {following.strip()}"]
+            del kept[index + 1]
+        index += 1
+    return joined, kept
+
+
 def tokens(lines: Sequence[str], numbers: Sequence[int]) -> list[Token]:
     """The tokens of every line (numbered as in the file), Markdown links, emphasis and e-mail
-    quoting undone."""
+    quoting undone, wrapped citations joined."""
     found: list[Token] = []
+    lines, numbers = unwrap(lines, numbers)
     for number, raw in zip(numbers, lines, strict=True):
         line = _QUOTE.sub("", raw).replace("\u00a0", " ")
         if not line.strip() or _RULE.match(line):
