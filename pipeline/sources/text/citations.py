@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from ...model import Author
 from ..fields import parse_date
 from .namelists import read_names
-from .venue import YEAR, Venue, journal_name, read_venue, venue_date
+from .venue import MONTH, YEAR, Venue, journal_name, read_venue, venue_date
 
 _IDENTIFIER = re.compile(
     r"(?:\b(?:doi|DOI)\s*:?\s*|(?:https?://)?(?:dx\.)?doi\.org/)10\.\d{4,9}/\S+"
@@ -52,8 +52,8 @@ _ACCESS = re.compile(
 _QUOTED = re.compile(r"(?:(?P<dq>[\"“”„«])|(?<![\w])['‘])(?P<title>[^\"“”„«»]{3,400}?)"
                      r"(?(dq)[\"“”»]|['’](?![\w]))")
 _NAMES_END = re.compile(r"[.,;:](?=\s|$)|(?=\s+[(\[\"“‘'])|(?=\s+" + YEAR + r"\b)|$")
-_LEAD_DATE = re.compile(rf"^\s*[,.]?\s*[(\[]?\s*(?P<date>{YEAR}(?:\s+[A-Z][a-z]{{2,8}}\.?(?:\s+\d{{1,2}})?)?)[a-z]?"
-                        r"(?:,\s*(?:in press|[A-Z][a-z]+\.?(?:\s+\d{1,2})?))?\s*[)\]]?\s*[.,:]?(?=\s|$)\s*")
+_LEAD_DATE = re.compile(rf"^\s*[,.]?\s*[(\[]?\s*(?P<date>{YEAR}(?:\s+{MONTH}(?:\s+\d{{1,2}})?)?)[a-z]?"
+                        rf"(?:,\s*(?:in press|{MONTH}(?:\s+\d{{1,2}})?))?\s*[)\]]?\s*[.,:]?(?=\s|$)\s*")
 _TRAILING_DATE = re.compile(rf"[\s,]*[(\[]?\s*(?P<date>{YEAR})[a-z]?\s*[)\]]?\s*[.,:]?\s*$")
 _SENTENCE_END = re.compile(r"[.?!](?=\s+\S)")
 _COMMA = re.compile(r",(?=\s+\S)")
@@ -137,7 +137,7 @@ def split_title(text: str) -> tuple[str, Venue | None]:
 def _reference(authors: tuple[Author, ...], title: str, venue: Venue | None, date: Date | None,
                ids: list[str]) -> Reference:
     return Reference(authors, title, venue.journal if venue else "", date or (venue.date if venue else None),
-                     " ".join(ids), venue.rest if venue else "")
+                     " ".join([*ids, venue.tail if venue else ""]).strip(), venue.rest if venue else "")
 
 
 def _names_and_date(text: str) -> tuple[tuple[Author, ...], Date | None] | None:
@@ -149,25 +149,39 @@ def _names_and_date(text: str) -> tuple[tuple[Author, ...], Date | None] | None:
     return (names, date) if names else None
 
 
+def _before_title(text: str) -> tuple[tuple[Author, ...], Date | None, Venue | None] | None:
+    """What is written before a quoted title: names and their year ("Zhao, L. et al. (2014)"),
+    perhaps with the journal too ("Moreau C et al. 2022, Global Change Biology,")."""
+    found = _names_and_date(text)
+    if found:
+        return found[0], found[1], None
+    names = leading_names(text)
+    if not names:
+        return None
+    date, rest = lead_date(text[names[1]:])
+    venue = read_venue(rest)
+    return (names[0], date or venue.date, venue) if venue else None
+
+
 def _quoted(text: str, ids: list[str]) -> Reference | None:
     """A citation whose title is in quotes: names (and year) before it, or names after it; a venue after."""
     match = _QUOTED.search(text)
     if not match or len(match.group("title").split()) < 2:
         return None
     before, after = text[:match.start()].strip(" -–—:,*"), text[match.end():]
-    date = None
+    date, venue_before = None, None
     if before:
-        found = _names_and_date(before)
+        found = _before_title(before)
         if not found:
             return None
-        authors, date = found
+        authors, date, venue_before = found
     else:  # the title first: ""Title" - Schwaab et al., Nature Communications 2021."
         after = after.lstrip(" ,.;:-–—")
         names = leading_names(after)
         authors = names[0] if names else ()
         after = after[names[1]:] if names else after
         date, after = lead_date(after)
-    venue = read_venue(after)
+    venue = read_venue(after) or venue_before
     if not authors and not venue:
         return None
     return _reference(authors, _title(match.group("title")), venue, date, ids)

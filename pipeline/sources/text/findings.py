@@ -20,8 +20,9 @@ _MARK = re.compile(r"^(?:-+>|=+>|~>|[→⇒⟶⟹➔➜]|[–—](?=\s))\s*")
 # Phrases that say a finding follows whatever comes after them, and phrases that need a colon or dash.
 _LEAD = re.compile(r"^(?:TL;?\s?DR|Bottom line|In short|In a nutshell|Take-?home(?: messages?)?)\b[\s:=\-–—,]*",
                    re.IGNORECASE)
-_LEAD_WITH_STOP = re.compile(r"^(?:Main (?:results?|findings?|points?|messages?)|Key (?:points?|messages?)|Results?|"
-                             r"Gist|Upshot)\s*(?:[:=\-–—]\s*|(?-i:(?=[A-Z])))", re.IGNORECASE)
+_LEAD_WITH_STOP = re.compile(r"^(?:(?:Main|Key) (?:results?|findings?|points?|messages?|takeaways?)|Results?|"
+                             r"Findings?|Conclusions?|Summary|Takeaways?|Gist|Upshot)\s*(?:[:=\-–—]\s*|(?-i:(?=[A-Z])))",
+                             re.IGNORECASE)
 _VERB = re.compile(
     r"^(?:(?:They|The authors|Authors|This (?:paper|study|work|review|trial)|The (?:paper|study|review|trial)|"
     r"Study)\s+)?"

@@ -171,7 +171,8 @@ def tokens(lines: Sequence[str], numbers: Sequence[int]) -> list[Token]:
         if REMARK.match(line.strip()):
             found.append(Token("remark", clean(line), number))
             continue
-        marked = marked_finding(line)
+        labelled = _MARKER.match(line.strip())  # "Key finding: ..." is read as a label, its text as written
+        marked = None if labelled and labelled.lastgroup == "label" else marked_finding(line)
         if marked and reference(marked.text) is not None:  # "– Zhao L, ... Nature 2014": a list item
             found.append(Token("break", "item", number))
             line = marked.text

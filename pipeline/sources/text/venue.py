@@ -18,30 +18,34 @@ from dataclasses import dataclass
 from ..fields import parse_date
 
 YEAR = r"(?:1[6-9]|20)\d{2}"
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 _NUMBERS_START = r"(?:\b(?:vol(?:ume)?|no|issue|iss|pp?|pages?|art(?:icle)?|suppl)\.?\s*\d|\(?\d|[A-Z]?\d|e\d)"
 _HEAD = re.compile(rf"^(?P<journal>.+?)\s*[.,:;]?\s*(?=(?:{_NUMBERS_START})|$)", re.IGNORECASE)
 _SMALL = frozenset("of and the in for on & de der des la le du und für fur et y e i di del van voor a an to at "
                    "with da do dos das og och part section series letters".split())
 _LOWER_START = re.compile(r"^(?:[a-z]+[A-Z][\w-]*|npj|preprint|eLife)$")  # eLife, iScience, arXiv, bioRxiv, npj
 _PAREN_DATE = re.compile(rf"\((?:[^()]{{0,20}}?\s)?(?P<date>{YEAR})(?:[a-z])?\)")
-_NLM_DATE = re.compile(rf"^\s*(?P<date>{YEAR}(?:\s+{_MONTH}(?:[-/]{_MONTH})?(?:\s+\d{{1,2}}(?!\d))?)?)\s*(?=[;:.,(]|$)")
+_NLM_DATE = re.compile(rf"^\s*(?P<date>{YEAR}(?:\s+{MONTH}(?:[-/]{MONTH})?(?:\s+\d{{1,2}}(?!\d))?)?)\s*(?=[;:.,(]|$)")
 _LONE_YEAR = re.compile(rf"(?<![\d–\-−/.:])(?P<date>{YEAR})[a-z]?(?![\d–\-−])")
 # The numbers after a journal: volume, issue, pages, article numbers, and the words styles put
 # with them. What is left once these go is not part of the venue.
 _NUMBERS = re.compile(
     rf"\b(?:vol(?:ume)?|no|issue|iss|pp?|pages?|art(?:icle)?|suppl(?:ement)?|e-?pub|epub ahead of print|"
-    rf"online ahead of print|in press|{_MONTH})\.?(?=\W|$)|[A-Z]{{0,4}}\d+[A-Za-z]?|[\s()\[\]:;,.–\-−/]+",
+    rf"online ahead of print|in press|{MONTH})\.?(?=\W|$)|[A-Z]{{0,4}}\d+[A-Za-z]?|[\s()\[\]:;,.–\-−/]+",
     re.IGNORECASE)
+
+_NUMBERS_RUN = re.compile(rf"(?:{_NUMBERS.pattern})*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class Venue:
-    """A journal name as written, the date found with it, and text that is no part of either."""
+    """A journal name as written, the date found with it, text among its numbers that is no part of
+    either, and the text after the numbers (a label and a finding, say) for the caller to read."""
 
     journal: str
     date: tuple[int | None, int | None, int | None] | None
     rest: str
+    tail: str = ""
 
 
 def _journal_word(word: str, first: bool) -> bool:
@@ -78,7 +82,7 @@ def venue_date(text: str) -> tuple[tuple[int | None, int | None, int | None] | N
     for pattern in (_PAREN_DATE, _NLM_DATE, _LONE_YEAR):
         match = pattern.search(text)
         if match:
-            written = re.sub(rf"[-/]{_MONTH}", "", match.group("date"))
+            written = re.sub(rf"[-/]{MONTH}", "", match.group("date"))
             return parse_date(written), text[:match.start()] + " " + text[match.end():]
     return None, text
 
@@ -96,6 +100,8 @@ def read_venue(text: str, alone: bool = True) -> Venue | None:
     after = text[match.end():]
     if not journal_name(journal) or (not after.strip(" .") and not alone):
         return None
-    date, after = venue_date(after)
+    numbers = _NUMBERS_RUN.match(after)
+    tail = after[numbers.end():] if numbers else after
+    date, after = venue_date(after[:len(after) - len(tail)])
     rest = " ".join(_NUMBERS.sub(" ", after).split())
-    return Venue(journal, date, rest)
+    return Venue(journal, date, rest, tail.strip())
