@@ -188,9 +188,18 @@ def test_a_dash_bulleted_citation_is_a_paper_not_a_finding() -> None:
 
 
 def test_identifiers_are_left_for_the_caller_and_other_words_reported() -> None:
-    ref = reference("Vaswani A, Shazeer N, Parmar N, et al. (2017), for the ML crowd arXiv:1706.03762")
-    assert ref is not None and ref.title == "" and ref.date == (2017, None, None)
-    assert ref.rest == "arXiv:1706.03762" and ref.extra == "for the ML crowd"
+    ref = reference("Fultz NE et al. (2019) Coupled oscillations in human sleep. see the supplement arXiv:1706.03762")
+    assert ref is not None and ref.title == "Coupled oscillations in human sleep" and ref.date == (2019, None, None)
+    assert ref.rest == "arXiv:1706.03762" and ref.extra == "see the supplement"
+    venue = reference("Li X, Wang Y. mTOR and lifespan. Aging Cell. 2021;20:e13310. Key finding: flies lived longer.")
+    assert venue is not None and venue.journal == "Aging Cell" and venue.rest == "Key finding: flies lived longer."
+
+
+@pytest.mark.parametrize("line", ["Smith and Jones (2019) found that sleep matters.",
+                                  "Thanks, John Smith, Mary Jones and I read this in 2020.",
+                                  "Vaswani A, Shazeer N, Parmar N, et al. (2017), for the ML crowd"])
+def test_a_sentence_about_papers_is_no_citation(line: str) -> None:
+    assert reference(line) is None
 
 
 def test_two_pasted_citations_with_as_many_commas_are_not_a_csv_table() -> None:

@@ -197,6 +197,8 @@ def _names_first(text: str, ids: list[str]) -> Reference | None:
     title, venue = split_title(rest.strip())
     if not (date or (venue and (venue.date or title)) or (title and re.search(YEAR, rest))):
         return None
+    if not title and not venue and re.search(r"[^\W\d]{3}", rest[rest.find(")") + 1:] if ")" in rest else rest):
+        return None  # "Smith and Jones (2019) found that ...": a sentence about a paper, not its citation
     if venue is None:  # what follows the title (or the names and year) is left for the caller
         rest = rest.strip()[len(title):].lstrip(" .?!") if title else rest.strip(" ,;")
         if date is None:  # "Title. arXiv:1706.03762 (2017)."

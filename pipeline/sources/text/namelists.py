@@ -132,8 +132,9 @@ def _inverted_first(parts: list[str], text: str) -> tuple[Author, ...] | None:
     if len(parts) < 2 or not re.match(rf"{re.escape(parts[0])}\s*,", text):
         return None
     given = parts[1].split()
-    # "Lei", "Ronald B.", "R. B.": a given name of three words ("Rana M. Ghorab") is a natural name.
-    if len(given) > 2 and not _initials(given) or not _family(parts[0]) or not (
+    # "Lei", "Ronald B.", "R. B.": one given name at most; "Rana M. Ghorab" or "John Smith" after a
+    # comma is a natural name of its own ("Thanks, John Smith, Mary Jones and I ...").
+    if sum(map(_capitalised, given)) > 1 or len(given) > 2 and not _initials(given) or not _family(parts[0]) or not (
             _given(parts[1]) or _initials(given)):
         return None
     first = Author(parts[0], tidy_initials(parts[1]))
