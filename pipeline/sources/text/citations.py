@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ...model import Author
 from ..fields import parse_date
@@ -99,13 +100,15 @@ def split_identifiers(line: str) -> tuple[str, list[str]]:
 def leading_names(text: str) -> tuple[tuple[Author, ...], int] | None:
     """The longest list of names at the start of `text` and where it ends ("Zhao L, Lee X. Title"
     gives Zhao and Lee, ending after "X.")."""
-    best = None
-    for count, match in enumerate(_NAMES_END.finditer(text[:600])):
-        if count > 80:
-            break
+    best, misses = None, 0
+    for match in _NAMES_END.finditer(text[:600]):
         names = read_names(text[:match.end()]) if match.end() else None
         if names:
-            best = (names, match.end())
+            best, misses = (names, match.end()), 0
+        else:
+            misses += 1
+            if misses > 5:  # between two names of a list there are one or two places that are no end
+                break
     return best
 
 
@@ -219,6 +222,7 @@ def _title_then_names(text: str, ids: list[str]) -> Reference | None:
     return Reference(authors, _title(text[:match.start()]), journal, parse_date(match.group("date")), " ".join(ids))
 
 
+@lru_cache(maxsize=4096)  # a line is read again when tokens.py looks for wrapped or marked citations
 def reference(line: str) -> Reference | None:
     """The reference written on `line` in any of the styles above, else None."""
     text, ids = split_identifiers(line.strip())

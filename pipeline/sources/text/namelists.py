@@ -112,8 +112,13 @@ def _group(part: str) -> Author | None:
 
 
 def _uniform(parts: list[str], shape: Shape) -> tuple[Author, ...] | None:
-    authors = [shape(part) for part in parts]
-    return tuple(a for a in authors if a) if all(authors) else None
+    authors = []
+    for part in parts:
+        author = shape(part)
+        if author is None:
+            return None
+        authors.append(author)
+    return tuple(authors) or None
 
 
 def _pairs(parts: list[str]) -> tuple[Author, ...] | None:
