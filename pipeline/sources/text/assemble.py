@@ -209,7 +209,8 @@ class _Assembler:
         """A line marked as a finding ("-> ...", "Found that ..."): the current paper's finding when
         it comes under that paper's title (an arrow may follow a blank line), else plain text."""
         record = self.current
-        if record is None or not record.has("title") or brk == "item" or (brk == "blank" and not marked.explicit):
+        if (record is None or not record.has("title") or brk == "item" or (brk == "blank" and not marked.explicit)
+                or (marked.indented and set(record.fields) <= {"title"})):
             self.plain(Token("plain", token.text, token.line), brk)
         elif record.finding and brk == "":
             record.finding.append((marked.text, token.line))

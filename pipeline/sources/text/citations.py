@@ -58,6 +58,7 @@ _LEAD_DATE = re.compile(rf"^\s*[,.]?\s*[(\[]?\s*(?P<date>{YEAR}(?:\s+{MONTH}(?:\
 _TRAILING_DATE = re.compile(rf"[\s,]*[(\[]?\s*(?P<date>{YEAR})[a-z]?\s*[)\]]?\s*[.,:]?\s*$")
 _SENTENCE_END = re.compile(r"[.?!](?=\s+\S)")
 _COMMA = re.compile(r",(?=\s+\S)")
+_DASHED = re.compile(r"^(?P<venue>[^—–]{2,120}?)\s+[—–-]\s+(?P<title>.+)$")
 Date = tuple[int | None, int | None, int | None]
 
 
@@ -123,6 +124,11 @@ def lead_date(text: str) -> tuple[Date | None, str]:
 def split_title(text: str) -> tuple[str, Venue | None]:
     """The title and the venue after it: the first sentence end (else comma) that a venue follows;
     without a venue, the first sentence is the title."""
+    dashed = _DASHED.match(text)  # "The Lancet — Cooling cities ...": the venue, a dash, the title
+    if dashed and _title_like(dashed.group("title")):
+        venue = read_venue(dashed.group("venue"))
+        if venue and not venue.rest and not venue.tail:
+            return _title(dashed.group("title")), venue
     for pattern, alone in ((_SENTENCE_END, True), (_COMMA, False)):
         for match in pattern.finditer(text):
             head = text[:match.end()]
@@ -179,7 +185,7 @@ def _quoted(text: str, ids: list[str]) -> Reference | None:
             return None
         authors, date, venue_before = found
     else:  # the title first: ""Title" - Schwaab et al., Nature Communications 2021."
-        after = after.lstrip(" ,.;:-–—")
+        after = re.sub(r"^[\s,.;:–—-]*(?:by\s+)?", "", after)  # ""Title" by Schwaab et al. (...)"
         names = leading_names(after)
         authors = names[0] if names else ()
         after = after[names[1]:] if names else after

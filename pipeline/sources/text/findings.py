@@ -3,12 +3,14 @@
 - a mark: "-> ...", "=> ...", "→ ...", "– ..." (a dash that is not a list bullet);
 - a lead phrase: "TL;DR ...", "Main result: ...", "Bottom line - ...", "In short, ...", "Take-home: ...";
 - a verb of reporting: "Found that ...", "They show ...", "The authors report that ...";
-- a quoted abstract: a whole line in double quotes.
+- a quoted abstract: a whole line in double quotes;
+- an indented or sub-bulleted line of prose (tokens.py decides it is prose: no field, no names).
 
 ("Key finding:", "Summary:", "Abstract:" and other labels with a colon are read in tokens.py.)
 A marked line is only a finding under a paper (the assembler checks that a title came first); a
 verb or a quote only right under it, with no blank line between, since a post's own paragraph
-may start the same way.
+may start the same way; an indented line only under a title with more (a date, authors, a DOI),
+since a long title wraps onto an indented line.
 """
 
 from __future__ import annotations
@@ -33,16 +35,23 @@ _QUOTED = re.compile(r"^[\"“](?P<text>[^\"“”]{20,})[\"”]\.?$")
 
 @dataclass(frozen=True)
 class MarkedFinding:
-    """A finding's text without its mark, and whether the mark is explicit (an arrow, "TL;DR")."""
+    """A finding's text without its mark, whether the mark is explicit (an arrow, "TL;DR"), and
+    whether it is only an indented line (a finding only under a citation, not under a bare title)."""
 
     text: str
     explicit: bool
+    indented: bool = False
 
 
 def _sentence(text: str) -> str:
     """The finding as a sentence: its first letter a capital ("that daytime..." -> "Daytime...")."""
     text = text.strip()
     return text[:1].upper() + text[1:] if text[:1].islower() and not text[1:2].isupper() else text
+
+
+def indented_finding(line: str) -> MarkedFinding:
+    """An indented or sub-bulleted line of prose under a citation, taken as its finding."""
+    return MarkedFinding(_sentence(line), explicit=False, indented=True)
 
 
 def marked_finding(line: str) -> MarkedFinding | None:

@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..fields import DATE_PATTERN, clean, parse_date
+from ..fields import DATE_PATTERN, author_list, clean, parse_date
 from ..identifiers import identifier_url
 from .citations import Reference, lead_date, leading_names, reference, split_identifiers
-from .findings import marked_finding
+from .findings import indented_finding, marked_finding
 
 DATE = rf"(?i:{DATE_PATTERN})"
 # One alternative per kind of field. Labels start with a capital ("Summary:", "KEY FINDING:"), so
@@ -124,6 +124,13 @@ def _line_tokens(tokens: list[Token], line: str, number: int) -> None:
         tokens.append(Token("label", label, number))
 
 
+def _prose(line: str) -> bool:
+    """A line of four words or more with no field in it, no list of names and no citation."""
+    text = line.strip()
+    return (len(text.split()) >= 4 and _MARKER.search(text) is None and not text.endswith(":")
+            and author_list(text) is None and reference(text) is None)
+
+
 def _dated(line: str) -> bool:
     """True when `line` holds a whole citation: a title and a date."""
     ref = reference(line)
@@ -163,6 +170,7 @@ def tokens(lines: Sequence[str], numbers: Sequence[int]) -> list[Token]:
             found.append(Token("break", "blank", number))
             continue
         item = _ITEM.match(line)
+        indented = len(line.expandtabs()) - len(line.expandtabs().lstrip()) >= 2
         if item:
             if len(item.group(1).expandtabs()) < 2:  # an indented sub-bullet is part of its paper
                 found.append(Token("break", "item", number))
@@ -173,6 +181,8 @@ def tokens(lines: Sequence[str], numbers: Sequence[int]) -> list[Token]:
             continue
         labelled = _MARKER.match(line.strip())  # "Key finding: ..." is read as a label, its text as written
         marked = None if labelled and labelled.lastgroup == "label" else marked_finding(line)
+        if marked is None and indented and _prose(line):
+            marked = indented_finding(line)
         if marked and reference(marked.text) is not None:  # "– Zhao L, ... Nature 2014": a list item
             found.append(Token("break", "item", number))
             line = marked.text

@@ -90,7 +90,7 @@ def venue_date(text: str) -> tuple[tuple[int | None, int | None, int | None] | N
 def read_venue(text: str, alone: bool = True) -> Venue | None:
     """The venue at the start of `text`, or None when it does not start with one. A journal name
     with no numbers after it counts only when `alone` (nothing else followed in the citation)."""
-    text = re.sub(r"^[\s,.;:–—-]*(?:[Ii]n:?\s+)?", "", text)
+    text = re.sub(r"^[\s,.;:–—(-]*(?:[Ii]n:?\s+)?", "", text)
     match = _HEAD.match(text)
     if not match:
         return None
