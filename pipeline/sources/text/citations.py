@@ -122,19 +122,19 @@ def lead_date(text: str) -> tuple[Date | None, str]:
 
 
 def split_title(text: str) -> tuple[str, Venue | None]:
-    """The title and the venue after it: the first sentence end (else comma) that a venue follows;
-    without a venue, the first sentence is the title."""
-    dashed = _DASHED.match(text)  # "The Lancet — Cooling cities ...": the venue, a dash, the title
-    if dashed and _title_like(dashed.group("title")):
-        venue = read_venue(dashed.group("venue"))
-        if venue and not venue.rest and not venue.tail:
-            return _title(dashed.group("title")), venue
+    """The title and the venue after it: the first sentence end (else comma) that a venue follows,
+    else a venue, a dash and the title; without a venue, the first sentence is the title."""
     for pattern, alone in ((_SENTENCE_END, True), (_COMMA, False)):
         for match in pattern.finditer(text):
             head = text[:match.end()]
             venue = read_venue(text[match.end():], alone)
             if venue and _title_like(head):
                 return _title(head), venue
+    dashed = _DASHED.match(text)  # "The Lancet — Cooling cities ...": the venue, a dash, the title
+    if dashed and _title_like(dashed.group("title")):
+        venue = read_venue(dashed.group("venue"))
+        if venue and not venue.rest and not venue.tail:
+            return _title(dashed.group("title")), venue
     whole = read_venue(text)
     if whole and (whole.date or whole.rest == ""):  # "Nat Neurosci. 2009 Oct;12(10):1222-3.": no title
         return "", whole
