@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from pipeline.cli import cli
 from pipeline.model import Paper
@@ -207,3 +208,15 @@ def test_two_pasted_citations_with_as_many_commas_are_not_a_csv_table() -> None:
             "   TL;DR yes, by about 30 ms, but only in the first hour.\n")
     read = parse_source(text, Path("post.txt"))
     assert [paper.title for paper in read.papers] == ["Does caffeine slow drivers?"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(["Zhao", "L.", "Lee X", ",", ";", " & ", " and ", " et al.", "(2014)", "2014",
+                                 ". ", "\"", "'", "Nature", "511", "216–219", "vol.", "no.", "pp.", "—", " - ",
+                                 "doi:10.5555/x", "Strong contributions", "of", "heat", "?", ":", "(", ")"]),
+                max_size=30).map("".join) | st.text(max_size=300))
+def test_no_text_crashes_the_citation_reader(text: str) -> None:
+    ref = reference(text)
+    if ref is not None:
+        assert all(author.family for author in ref.authors)
+        assert ref.date is None or ref.date[0] is not None
