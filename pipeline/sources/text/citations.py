@@ -59,6 +59,8 @@ _TRAILING_DATE = re.compile(rf"[\s,]*[(\[]?\s*(?P<date>{YEAR})[a-z]?\s*[)\]]?\s*
 _SENTENCE_END = re.compile(r"[.?!](?=\s+\S)")
 _COMMA = re.compile(r",(?=\s+\S)")
 _DASHED = re.compile(r"^(?P<venue>[^—–]{2,120}?)\s+[—–-]\s+(?P<title>.+)$")
+_MEDIUM = re.compile(r"\s*\[(?:internet|online|(?:phd |doctoral |master'?s )?(?:thesis|dissertation)|preprint|"
+                    r"abstract|editorial|letter|review)[^\]]*\]\.?$", re.IGNORECASE)
 Date = tuple[int | None, int | None, int | None]
 
 
@@ -76,8 +78,9 @@ class Reference:
 
 
 def _title(text: str) -> str:
-    """A title without its quotes, surrounding punctuation and closing full stop."""
-    text = text.strip().strip("\"“”‘’'«»").strip(" ,;:")
+    """A title without its quotes, surrounding punctuation, closing full stop and NLM's medium
+    ("Title [Internet].", "Title [PhD thesis].")."""
+    text = _MEDIUM.sub("", text.strip()).strip().strip("\"“”‘’'«»").strip(" ,;:")
     return text[:-1].rstrip() if text.endswith(".") and not text.endswith("..") else text
 
 
