@@ -220,3 +220,13 @@ def test_no_text_crashes_the_citation_reader(text: str) -> None:
     if ref is not None:
         assert all(author.family for author in ref.authors)
         assert ref.date is None or ref.date[0] is not None
+
+
+def test_labelled_fields_in_list_items_stay_with_their_title_and_a_cited_item_is_a_new_paper() -> None:
+    text = ("Papers for Thursday:\n\n- **Gut microbes and migraine in mice**\n- Authors: Tang Y, Liu S\n"
+            "- Published 2020\n- Key finding: dysbiosis worsened migraine-like pain.\n"
+            "- M. Okonkwo et al., Science 372, 1203 (2021).\n")
+    read = parse_source(text, Path("post.txt"))
+    (paper,) = read.papers
+    assert (paper.title, _authors(paper), paper.year) == ("Gut microbes and migraine in mice", "Tang, Y; Liu, S", 2020)
+    assert [str(problem) for problem in read.problems] == ["post.txt: entry 2 (line 7) has no title"]

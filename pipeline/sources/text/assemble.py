@@ -46,6 +46,7 @@ class _Record:
     started_by_field: bool = False  # began where a field of the paper before came again
     written: str = ""  # the text the title was taken from
     own: str = ""  # the poster's words cut from before the title
+    listed: bool = False  # began at a list item, so a list item of fields after it may be its own
 
     def has(self, kind: str) -> bool:
         """True when the record has a value for the field `kind`."""
@@ -126,7 +127,10 @@ class _Assembler:
     def field(self, token: Token, brk: str) -> None:
         """Put a field token in the current paper, or begin the next paper when it has the field already."""
         record, kind = self.current, token.kind
-        new_item = brk == "item" and record is not None  # a list item is a new paper
+        # A list item with a citation is a new paper, unless it cites a listed title that has nothing
+        # yet ("- **Title**" then "- Zhao L, Lee X. Nature. 2014;511:216"); labelled fields in list
+        # items ("- Authors: ...", "- Published 2020") belong to the paper before.
+        new_item = brk == "item" and token.cited and record is not None and (record.content() or not record.listed)
         if record is None or (kind in _SINGLE and record.has(kind)) or new_item:
             previous = record
             record = self.start(token.line)
@@ -165,7 +169,7 @@ class _Assembler:
         """Plain text: a new paper's title after a break, else a field of the current paper."""
         record, text = self.current, token.text
         if record is None or brk == "item" or (brk == "blank" and record.content()):
-            self.start(token.line, text)
+            self.start(token.line, text).listed = brk == "item"
         elif "title" not in record.fields:
             if record.started_by_field and not text[:1].isupper() and not text[:1].isdigit():
                 self.left_out(token.line, text, "does not read as a title")

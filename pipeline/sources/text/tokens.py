@@ -51,6 +51,7 @@ class Token:
     text: str
     line: int
     value: Any = None  # parsed already: a reference line's authors or date, a marked finding
+    cited: bool = False  # a field read from a citation line
 
 
 def trim_doi(doi: str) -> str:
@@ -87,13 +88,13 @@ def _reference_tokens(tokens: list[Token], line: str, number: int) -> str:
     title, ids = split_identifiers(title) if title else (ref.title, [])
     if title:  # a full reference is a paper of its own
         tokens.append(Token("break", "item", number))
-        tokens.append(Token("title", title, number))
+        tokens.append(Token("title", title, number, cited=True))
     if ref.authors:
-        tokens.append(Token("authors", line, number, ref.authors))
+        tokens.append(Token("authors", line, number, ref.authors, cited=True))
     if ref.journal:
-        tokens.append(Token("journal", ref.journal, number))
+        tokens.append(Token("journal", ref.journal, number, cited=True))
     if ref.date:
-        tokens.append(Token("date", line, number, ref.date))
+        tokens.append(Token("date", line, number, ref.date, cited=True))
     if ref.extra:
         tokens.append(Token("extra", ref.extra, number))
     return " ".join([*ids, ref.rest])  # the links and ids: volume and pages were read with the journal
