@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from .report import Progress, Report
-from .sources.registry import source_problems
+from .sources.registry import source_problems, text_notes
 
 
 class TerminalProgress(Progress):
@@ -86,7 +86,10 @@ def finish(report: Report, progress: TerminalProgress, quiet: bool) -> None:
 
 
 def report_skipped(sources: tuple[Path, ...], strict: bool) -> None:
-    """Say on stderr which entries are skipped; with --strict the first of them stops the command."""
+    """Say on stderr which entries are skipped, and for free text what was read only partly or
+    left out; with --strict the first skipped entry stops the command."""
     if not strict:
         for problem in source_problems(sources):
             click.echo(f"skipped: {problem}", err=True)
+    for note in text_notes(sources):
+        click.echo(f"note: {note}", err=True)
