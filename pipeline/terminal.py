@@ -14,7 +14,7 @@ import click
 
 from .report import Progress, Report
 from .sources.listing import Listing
-from .sources.registry import source_problems
+from .sources.registry import source_problems, text_notes
 
 
 class TerminalProgress(Progress):
@@ -88,10 +88,13 @@ def finish(report: Report, progress: TerminalProgress, quiet: bool) -> None:
 
 
 def report_skipped(sources: tuple[Path, ...], strict: bool) -> None:
-    """Say on stderr which entries are skipped; with --strict the first of them stops the command."""
+    """Say on stderr which entries are skipped, and for free text what was read only partly or
+    left out; with --strict the first skipped entry stops the command."""
     if not strict:
         for problem in source_problems(sources):
             click.echo(f"skipped: {problem}", err=True)
+    for note in text_notes(sources):
+        click.echo(f"note: {note}", err=True)
 
 
 # At a terminal what to look at first stands out; click leaves the styles out in a pipe.

@@ -188,6 +188,7 @@ class Collected:
         self.problems: list[SourceError] = []
         self.notes: list[str] = []
         self.found: list[str] = []  # for papers read from free text: the fields found, to be checked
+        self.partial: list[str] = []  # for papers read from free text without authors, year or finding
         self.places: dict[str, str] = {}  # key -> where the entry is, as messages name it
         self._keys: set[str] = set()
 

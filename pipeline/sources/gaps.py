@@ -39,3 +39,14 @@ def fields_found(paper: Paper) -> str:
     absent = [name for name, value in (("authors", paper.authors), ("date", date), ("journal", paper.journal),
                                        ("DOI", paper.doi), ("finding", paper.finding)) if not value]
     return f"found {', '.join(found)}" + (f"; no {', '.join(absent)}" if absent else "")
+
+
+def partial_note(paper: Paper, where: str) -> str:
+    """"WHERE: read only partly ('Title'): no authors, year" for a paper taken from free text
+    without authors, a year or a finding (what a citation line or a post most often lacks), else ""."""
+    absent = [name for name, value in (("authors", paper.authors), ("year", paper.year), ("finding", paper.finding))
+              if not value]
+    if not absent:
+        return ""
+    title = paper.title[:50] + ("…" if len(paper.title) > 50 else "")
+    return f"{where}: read only partly ({title!r}): no {', '.join(absent)}"
