@@ -82,9 +82,9 @@ def authors_phrase(paper: Paper) -> str:
     if not paper.authors:
         return "the authors"
     first = paper.authors[0].display
-    if len(paper.authors) == 1:
+    if paper.team_size == 1:
         return first
-    if len(paper.authors) == 2:
+    if paper.team_size == 2:
         return f"{first} and {paper.authors[1].display}"
     return f"{first} and colleagues"
 

@@ -271,6 +271,8 @@ def build_paper(where: str, key: str, source: Path, authors: tuple[Author, ...],
         finding = shorten(finding, MAX_FINDING)
     # "et al." and "and others" stand for the authors not named: they are not an author.
     named = tuple(a for a in authors if a.family and not is_et_al(a.display))
+    more = len(named) < len([a for a in authors if a.family])
     return Paper(key=key, title=title, authors=named, journal=clean(fields["journal"]),
-                 year=year, month=month, day=day, doi=doi, url=url, finding=finding, source=str(source))
+                 year=year, month=month, day=day, doi=doi, url=url, finding=finding, source=str(source),
+                 more_authors=more)
 

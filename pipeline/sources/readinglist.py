@@ -207,7 +207,7 @@ def dump_papers(papers: Sequence[Paper]) -> str:
     for paper in papers:
         row: dict[str, object] = {"key": paper.key, "title": paper.title}
         if paper.authors:
-            row["authors"] = [_author_yaml(a) for a in paper.authors]
+            row["authors"] = [_author_yaml(a) for a in paper.authors] + (["et al."] if paper.more_authors else [])
         if paper.journal:
             row["journal"] = paper.journal
         if paper.year is not None:

@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 
 from ...model import Author
-from ..names import PARTICLES, is_group_name
+from ..names import ET_AL, PARTICLES, is_group_name
 
 _ET_AL = re.compile(r"(?:,?\s*(?:et\.?\s*al\.?|and\s+(?:others|colleagues)|…|\.\.\.))\s*[.,;]?\s*$",
                     re.IGNORECASE)
@@ -182,7 +182,13 @@ def strip_et_al(text: str) -> tuple[str, bool]:
 
 
 def read_names(text: str) -> tuple[Author, ...] | None:
-    """The authors of a written list, when every name in it fits one shape (see the module docstring)."""
+    """The authors of a written list, when every name in it fits one shape (see the module docstring),
+    ending in the `ET_AL` marker when the list said "et al."."""
+    names = _read_names(text)
+    return (*names, ET_AL) if names and strip_et_al(" ".join(text.split()))[1] else names
+
+
+def _read_names(text: str) -> tuple[Author, ...] | None:
     text, et_al = strip_et_al(" ".join(text.split()))
     text = text.rstrip(",;:")
     if text.endswith(".") and not is_initials(text.rsplit(" ", 1)[-1].rsplit(",", 1)[-1]):
