@@ -179,3 +179,35 @@ def test_demo_designs_are_named_not_announced_as_unknown(drafts):
     assert "The summary doesn't say how Kappéter's team did this one" not in text
     assert "a perspective from Kappéter's team" in text and "a crossover study" in text
     assert "semi-field experiment" in text
+
+
+# --- other stumbles heard in the transcripts -----------------------------------------------------------
+
+_BEAT = r"(?:Huh|Interesting|Right|Okay|Hm|I see)[.,]"
+_BRIDGES = (r"(?:Something different now|A change of angle|On to the next paper|Next up|Moving on|"
+            r"Now for something else)")
+
+
+def test_a_reaction_opens_a_turn_and_bridges_are_not_stacked(drafts):
+    for _, draft in drafts:
+        for turn in draft.script.turns:
+            assert not re.search(rf"[.?!] {_BEAT} ", turn.text), turn.text  # "... then. I see. How much ..."
+            # a reaction runs into its sentence ("Hm, so is ..."): "Hm." alone is the same sentence in every episode
+            assert not re.match(r"(?:Huh|Interesting|Okay|Hm|I see)\. ", turn.text), turn.text
+            assert not re.search(rf"{_BRIDGES}\. (?:Next up:|Now,|The next title:)", turn.text), turn.text
+
+
+def test_a_priority_claim_is_said_as_the_authors(drafts):
+    text = " ".join(t.text for _, d in drafts for t in d.script.turns)
+    assert "On top of that, this is the largest" not in text
+    assert "By their account, this is the largest cohort study" in text or "As they tell it, this is" in text
+
+
+def test_a_meta_analysis_of_cohort_studies_is_not_said_to_pool_trials(env):
+    papers = [p for p in load_papers([FIXTURES / "fields" / "cardiology.bib"], None) if p.key.startswith("castellano")]
+    for title in TITLES:
+        for fmt in FORMATS:
+            text = " ".join(t.text for t in draft_script("Field Notes", HOSTS, EpisodeInfo("e", title, ""), papers, env,
+                                                         format=fmt, words_per_minute=WPM).script.turns)
+            assert "prospective cohort studies" in text or fmt == "brief"
+            assert not re.search(r"trials (?:that go into|it pools|in it)|biased trials|trials it had", text), text
