@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import tomllib
 
-from pipeline.script import EpisodeInfo, draft_script, grammar, template_environment
+from pipeline.script import EpisodeInfo, design, draft_script, grammar, template_environment
 from pipeline.script.factrules import STATISTIC
 from pipeline.script.facts import without_statistics
 from pipeline.sources import load_papers
@@ -211,3 +211,20 @@ def test_a_meta_analysis_of_cohort_studies_is_not_said_to_pool_trials(env):
                                                          format=fmt, words_per_minute=WPM).script.turns)
             assert "prospective cohort studies" in text or fmt == "brief"
             assert not re.search(r"trials (?:that go into|it pools|in it)|biased trials|trials it had", text), text
+
+
+@pytest.mark.parametrize("kind", [k for k in design.KINDS if k != design.OTHER])
+def test_every_question_of_a_design_is_answered_by_every_caveat(env, kind):
+    """Question and caveat are picked apart, so a "How far ...?" must never meet a bare "No."."""
+    def said(macro: str, choice: int) -> str:
+        template = env.from_string('{% import "designs.j2" as designs with context %}'
+                                   f'{{{{ designs.{macro}(d, "the Lee study") }}}}')
+        d = {"kind": kind, "detail": "mice" if kind == design.ANIMAL else "", "evidence": "", "in_title": False,
+             "in_people": False, "is_review": kind in (design.META_ANALYSIS, design.SYSTEMATIC_REVIEW)}
+        return template.render(d=d, pick=lambda *options: options[min(choice, len(options) - 1)]).strip()
+    for a in range(3):
+        asked = said("ask", a)
+        for c in range(3):
+            answer = said("caveat", c)
+            if re.match(r"(?:How|What|Which|Why)\b", asked):
+                assert not re.match(r"(?:No|Yes|Not necessarily|Not quite)\b", answer), (asked, answer)
