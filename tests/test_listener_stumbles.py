@@ -228,3 +228,23 @@ def test_every_question_of_a_design_is_answered_by_every_caveat(env, kind):
             answer = said("caveat", c)
             if re.match(r"(?:How|What|Which|Why)\b", asked):
                 assert not re.match(r"(?:No|Yes|Not necessarily|Not quite)\b", answer), (asked, answer)
+
+
+def test_an_outcome_from_the_start_of_a_sentence_is_lower_case_mid_sentence(drafts):
+    """"Total sleep time rose": "A quick one: did total sleep time go up ...", not "did Total sleep time"."""
+    from pipeline.script.facts import paper_facts
+    for papers, draft in drafts:
+        capitals = {f.detail for p in papers for f in paper_facts(p).all("direction")
+                    if re.match(r"[A-Z][a-z]+ [a-z]", f.detail)}
+        for turn in draft.script.turns:
+            if turn.section.startswith("paper-"):  # the synthesis is another template's
+                for outcome in capitals:
+                    assert not re.search(rf"(?:[a-z,:]|for|on|did|So) {re.escape(outcome)}", turn.text), turn.text
+
+
+def test_only_a_synthesis_is_asked_whether_its_studies_agree(drafts):
+    for _, draft in drafts:
+        for turn in draft.script.turns:
+            if re.search(r"Did the studies agree|Were the studies all saying", turn.text):
+                section = " ".join(t.text for t in draft.script.turns if t.section == turn.section)
+                assert re.search(r"meta-analysis|systematic review|pooled", section), section
