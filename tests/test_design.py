@@ -121,6 +121,17 @@ NAMED = [
      design.OBSERVATIONAL, "cohort"),
     ("Loneliness and stroke: a case-control study", "Loneliness was more common in cases.",
      design.OBSERVATIONAL, "case-control"),
+    ("Melatonin for jet lag: a placebo-controlled trial", "Melatonin shortened sleep onset in 40 adults.",
+     design.EXPERIMENT, "placebo-controlled trial"),
+    ("Night-shift nurses with arrhythmia: a case series", "Five nurses developed arrhythmia.",
+     design.CASE_REPORT, "case series"),
+    # traps: the words, but not the design
+    ("Sleep across the life course: a life-course perspective",
+     "In a cohort of 5,000 adults, short sleep predicted dementia.", design.OBSERVATIONAL, "cohort"),
+    ("In vitro fertilisation outcomes", "Live birth rates rose after the policy change.", design.OTHER, ""),
+    ("Qualitative changes in urban birdsong", "Birds sang qualitatively different songs in cities.",
+     design.OTHER, ""),
+    ("A pilot study of sleep diaries", "Diaries were completed by most participants.", design.OTHER, ""),
 ]
 
 

@@ -3,8 +3,9 @@
 The hosts say what kind of study a paper is and give the caveat that fits, so a wrong label
 would be a wrong fact. The rules therefore only fire on explicit wording ("systematic review",
 "in mice", "Mendelian randomisation", "randomised, placebo-controlled trial", "case-control",
-"correlate with" in a finding about people...), and anything else is OTHER, which the
-templates speak about in neutral terms.
+"crossover study", "case report", "semi-structured interviews", "agent-based model",
+"proposes", "correlate with" in a finding about people...), and anything else is OTHER, which
+the templates say once, in neutral terms, and never count.
 
 How it decides, in order (the first match wins):
 
@@ -15,11 +16,18 @@ How it decides, in order (the first match wins):
    other review ("a review of randomised trials" is a review, not a trial).
 3. Then Mendelian randomisation, then a single randomised trial ("randomised trials", plural,
    describes a synthesis and is not a trial label).
-4. Then animal studies, when an organism is named and people are not also studied (a study
-   of both is OTHER: it has no single fitting caveat).
-5. Then observational studies in people: an explicit cohort / case-control / cross-sectional,
+4. Then designs named in so many words: a case report or series, a qualitative study
+   (interviews, focus groups), a modelling study, an experiment that is not said to be
+   randomised ("crossover study", "semi-field", "field experiment", "open-label", "single-arm",
+   "placebo-controlled trial"; in animals it is animal research), a perspective or commentary
+   named in the title by a paper that counts nothing of its own.
+5. Then animal studies, when an organism is named and people are not also studied (a study
+   of both is OTHER: it has no single fitting caveat); lab studies in cells.
+6. Then observational studies in people: an explicit cohort / case-control / cross-sectional,
    or people measured without an intervention, or associations reported ("correlate with")
-   by a paper that is not arguing or proposing something.
+   by a paper that is not arguing or proposing something. A paper that argues, proposes or
+   calls for something and counts nothing of its own (no "120 patients", no "31 studies") is a
+   perspective; with data of its own it stays OTHER.
 """
 
 from __future__ import annotations
@@ -101,7 +109,7 @@ _RCT = _rx(r"\brandomi[sz]ed(?:,)?(?:\s+(?:double|single|triple)-blind(?:ed)?,?|
            r"|\b(?:were|was)\s+randomly\s+(?:assigned|allocated)\b|\bwe\s+randomi[sz]ed\b|\ban?\s+RCT\b")
 _ANIMAL = _rx(r"\b(?P<o>mice|mouse|murine|rats?|rodents?|zebrafish|piglets?|primates?|macaques?|"
               r"animal models?|drosophila)\b")
-_IN_VITRO = _rx(r"\bin vitro\b|\bcell lines?\b|\bcultured cells\b")
+_IN_VITRO = _rx(r"\bin vitro\b(?! fertili[sz])|\bcell lines?\b|\bcultured cells\b")
 _HUMAN = _rx(r"\b(patients?|participants?|adults?|children|adolescents?|women|men|volunteers?|sufferers|\w{4,}eurs|"
              r"individuals|people|humans?|healthy controls?)\b")
 _SUBTYPE = _rx(r"\b(?P<s>cohort|case[- ]control|cross[- ]sectional|observational)\b")
@@ -119,15 +127,17 @@ _EXPERIMENT = _rx(r"\b(?:(?P<cross>cross-?over)\s+(?:study|trial|design|experime
                   r"(?:placebo-controlled,?\s+)?(?P<cross2>cross-?over)|(?P<semi>semi-field)|(?P<field>field "
                   r"(?:experiment|trial))|(?P<open>open-label)|(?P<arm>single-arm)|(?P<nonrand>non-?randomi[sz]ed "
                   r"(?:controlled\s+)?(?:trial|study|intervention))|(?P<quasi>quasi-experiment\w*)|(?P<prepost>before-"
-                  r"and-after|pre-post)\s+(?:study|design)|(?P<pilot>pilot\s+(?:study|trial))|(?P<ctrl>controlled "
-                  r"experiment|placebo-controlled\s+(?:study|trial)))")
+                  r"and-after|pre-post)\s+(?:study|design)|(?P<pilot>pilot\s+trial)|(?P<ctrl>controlled "
+                  r"experiment)|(?P<placebo>placebo-controlled\s+(?:study|trial)))")
 _EXPERIMENT_SAID = {"cross": "crossover study", "cross2": "crossover study", "semi": "semi-field experiment",
                     "field": "field experiment", "open": "open-label study", "arm": "single-arm trial",
                     "nonrand": "non-randomised trial", "quasi": "quasi-experiment", "prepost": "before-and-after study",
-                    "pilot": "pilot study", "ctrl": "controlled experiment"}
+                    "pilot": "pilot trial", "ctrl": "controlled experiment",
+                    "placebo": "placebo-controlled trial"}
 _CASE = _rx(r"\bcase\s+(?P<c>report|series)\b")
-_QUALITATIVE = _rx(r"\bqualitative\b|\bsemi-structured interviews?\b|\bfocus groups?\b|\binterview study\b|"
-                   r"\bthematic analysis\b")
+_QUALITATIVE = _rx(r"\bqualitative (?:study|research|interviews?|analysis|approach|methods?|design|"
+                   r"investigation|exploration|evaluation)\b|\bsemi-structured interviews?\b|\bfocus groups?\b|"
+                   r"\binterview study\b|\bthematic analysis\b")
 _MODELLING = _rx(r"\b(?:modelling|modeling|simulation) study\b|\b(?:mathematical|computational|agent-based|"
                  r"compartmental|decision-analytic) model\w*|\bmicrosimulation\b|"
                  r"\bcost-effectiveness (?:analysis|model)")
@@ -199,7 +209,9 @@ def _named(texts: list[str]) -> Design | None:
     if (m := _first(_EXPERIMENT, texts)) and not _first(_ANIMAL, texts):  # an animal experiment is animal research
         said = next(_EXPERIMENT_SAID[k] for k, v in m.groupdict().items() if v)
         return Design(EXPERIMENT, said, m.group())
-    if m := _first(_PERSPECTIVE, texts[:1]):  # the title names the genre ("A Perspective", "Commentary")
+    # The title names the genre ("A Commentary"), and the paper counts nothing of its own (a cohort
+    # study "from a life-course perspective" is a cohort study).
+    if (m := _first(_PERSPECTIVE, texts[:1])) and not _first(_OWN_DATA, texts) and not _first(_SUBTYPE, texts):
         return Design(PERSPECTIVE, m.group("p").lower(), m.group())
     return None
 
