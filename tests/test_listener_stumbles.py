@@ -71,6 +71,8 @@ NOTES = [  # (a note from a real finding, the article that makes it a noun phras
     ("pooled HR 0.88 in adults ≥ 75 y.", "a"),
     ("Marked seasonal shifts in nest survival across sites.", ""),
     ("Unexpected rise in admissions after the policy change.", "an"),
+    ("Narrative review emphasising that a diverse microbiome is required for brain health.", "a"),
+    ("Evidence that genera which declined in patients predict attacks.", ""),
 ]
 CLAUSES = [  # (a clause whose verb a short verb list misses, the article its bare subject needs)
     ("Exposed colonies made 23% fewer foraging trips and returned with less pollen.", ""),
@@ -84,6 +86,13 @@ CLAUSES = [  # (a clause whose verb a short verb list misses, the article its ba
     ("effect on severity approaches significance despite limited trials.", "the"),
     ("Meta-analysis of RCTs confirms probiotics significantly lower migraine frequency.", "the"),
     ("Genera linked to inflammation were rarer in patients.", ""),
+    # from the fact extractor's corpus (tests/fixtures/facts/corpus.yaml)
+    ("This pilot trial in 40 children suggests that a low-FODMAP diet may reduce abdominal pain.", ""),
+    ("Dementia incidence declined by 13% per decade between 1990 and 2020.", ""),
+    ("We discuss the potential of ketogenic diets in epilepsy.", ""),
+    ("The antibody failed to slow cognitive decline in 1,696 participants.", ""),
+    ("Women aged 45 years or older who walked for 30 minutes a day had lower blood pressure.", ""),
+    ("Lactobacillus reuteri DSM 17938 raised faecal butyrate.", ""),
 ]
 
 

@@ -9,14 +9,21 @@ the two apart and gives the article that makes a note a noun phrase a host can s
 How a finite verb is found (no tagger is installed or offline-installable with a model, so
 the rules rest on English morphology and the shapes of abstracts' findings):
 
-- an auxiliary or modal ("is", "were", "has", "may") is always finite;
+- an auxiliary or modal ("is", "were", "has", "may") is always finite, and so is the word
+  after a subject pronoun ("we discuss");
 - a past form ("made", "gave", "reduced") is finite unless it opens the clause or follows a
   word that makes it an adjective ("of raised LPS", "and increased Veillonella") or is
-  followed by "to", "by" or "with" (a reduced relative: "genera linked to attacks");
+  followed by "to", "by" or "with" (a reduced relative: "genera linked to attacks"), but for
+  a change by an amount ("declined by 13%") and verbs that take "to" ("failed to slow");
 - a present form of a verb findings use ("approaches", "highlight", "predict") is finite
   after a word that can end a subject (not a determiner, preposition or adjective:
   "causal links" is a noun phrase, "severity approaches" a clause); inside a prepositional
-  phrase it must also have something after it ("after the policy change." is a noun).
+  phrase it must also have something after it ("after the policy change." is a noun);
+- a complement after "that" is not the note's verb ("review emphasising that X is Y"), and the
+  first verb after "who" or "which" is the relative clause's.
+
+Tested on the findings of the demo, the fixture fields and the fact extractor's corpus
+(tests/test_listener_stumbles.py).
 """
 
 from __future__ import annotations
@@ -46,7 +53,9 @@ _ADJECTIVES = frozenset("""strong weak high low new first second third overall m
 direct further greater higher lower more less most least key main possible potential consistent significant
 marked modest robust little much many few several early late common rare specific general""".split())
 _ADJ_SUFFIX = re.compile(r"(?:al|ic|ive|ous|ful|less|able|ible|ary|ar)$")
-_SPLIT_AT = re.compile(r"\b(?:that|which|who|whether)\b")
+_PRONOUNS = frozenset("we they it he she".split())
+# Past forms followed by "to" and a verb: finite ("failed to slow"), unlike "linked to".
+_CATENATIVE = frozenset("failed tended appeared seemed managed continued proved helped needed wanted started".split())
 
 # Nouns said without an article when they head a note: uncountable, or a plural.
 _MASS = frozenset("""evidence support research data information knowledge progress insight work proof advice
@@ -82,22 +91,46 @@ def _adjective(word: str) -> bool:
 
 
 def has_verb(text: str) -> bool:
-    """True when the text before any "that"/"which" has a finite verb: a clause, not a note."""
-    words = [w.lower() for w in _words(_SPLIT_AT.split(text, maxsplit=1)[0])]
+    """True when the text has a finite verb of its own: a clause, not a note.
+
+    A complement after "that" or "whether" is not scanned ("a review emphasising that X is Y" is
+    a note); in a relative clause after "who" or "which" the first verb is the relative clause's
+    ("women who walked ... had lower blood pressure": "had" is the sentence's).
+    """
+    words = [w.lower() for w in _words(text)]
+    relative = False
     for i, word in enumerate(words):
-        if word in _AUX:
-            return True
-        # the word before, skipping adverbs ("probiotics significantly lower ...")
-        before = next((w for w in reversed(words[:i]) if not w.endswith("ly")), "")
-        after = words[i + 1] if i + 1 < len(words) else ""
-        if not before or before in _FUNCTION or before[0].isdigit():
+        if word in ("that", "whether"):
+            return False
+        if word in ("who", "which"):
+            relative = True
             continue
-        if _past(word) and after not in ("to", "by", "with"):
-            return True
-        if _present(word) and not _adjective(before) and word not in _MASS and (
-                not _in_phrase(words, i) or (after and after not in _FUNCTION)):
-            return True
+        if _finite(words, i):
+            if not relative:
+                return True
+            relative = False
     return False
+
+
+def _finite(words: list[str], i: int) -> bool:
+    """The i-th word is a finite verb, by its form and the words around it."""
+    word = words[i]
+    if word in _AUX:
+        return True
+    # the word before, skipping adverbs ("probiotics significantly lower ...")
+    before = next((w for w in reversed(words[:i]) if not w.endswith("ly")), "")
+    after = words[i + 1] if i + 1 < len(words) else ""
+    if before in _PRONOUNS and word not in _FUNCTION:
+        return True  # "we discuss", "they surveyed"
+    if not before or before in _FUNCTION:
+        return False
+    if _past(word):
+        # "linked to", "measured by", "compared with": a participle, unless a change by an amount
+        # ("declined by 13%") or a verb that takes "to" ("failed to slow")
+        return (after not in ("to", "by", "with") or word in _CATENATIVE
+                or (after == "by" and i + 2 < len(words) and words[i + 2][0].isdigit()))
+    return (_present(word) and not before[0].isdigit() and not _adjective(before) and word not in _MASS
+            and (not _in_phrase(words, i) or bool(after and after not in _FUNCTION) or after == "that"))
 
 
 def _in_phrase(words: list[str], i: int) -> bool:
@@ -114,7 +147,8 @@ def _head(words: list[str]) -> str:
     """The head noun of a noun phrase: the last word before its first preposition or number."""
     head = words[0] if words else ""
     for word in words:
-        if word.lower() in _PREPOSITIONS or word[0].isdigit() or word.lower() in ("and", "or"):
+        if word.lower() in _PREPOSITIONS or word[0].isdigit() or word.lower() in ("and", "or", "that", "which",
+                                                                                   "who", "whether"):
             break
         head = word
     return head
