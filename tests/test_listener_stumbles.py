@@ -257,3 +257,9 @@ def test_only_a_synthesis_is_asked_whether_its_studies_agree(drafts):
             if re.search(r"Did the studies agree|Were the studies all saying", turn.text):
                 section = " ".join(t.text for t in draft.script.turns if t.section == turn.section)
                 assert re.search(r"meta-analysis|systematic review|pooled", section), section
+
+
+def test_nothing_is_next_for_the_first_paper(drafts):
+    for papers, draft in drafts:
+        first = next(t for t in draft.script.turns if t.section == f"paper-{papers[0].key}")
+        assert not re.match(r"(?:Next|The next|Moving on|On we go|Another one)\b", first.text), first.text
