@@ -263,3 +263,16 @@ def test_nothing_is_next_for_the_first_paper(drafts):
     for papers, draft in drafts:
         first = next(t for t in draft.script.turns if t.section == f"paper-{papers[0].key}")
         assert not re.match(r"(?:Next|The next|Moving on|On we go|Another one)\b", first.text), first.text
+
+
+def test_a_list_of_unknown_designs_still_says_something_about_the_evidence(env):
+    from pipeline.model import Author, Paper
+    papers = [Paper(key="a", title="Thoughts on the gut", authors=(Author("Lee", "Ann"),), year=2020,
+                    finding="The gut matters to the head."),
+              Paper(key="b", title="More thoughts on the head", authors=(Author("Kim", "Bo"),), year=2021,
+                    finding="The head matters to the gut.")]
+    for fmt in FORMATS:
+        text = " ".join(t.text for t in draft_script("Show", HOSTS, EpisodeInfo("e", "Two thoughts", ""), papers, env,
+                                                     format=fmt, words_per_minute=WPM).script.turns)
+        assert not re.search(r": \.|that's \.|makes \.", text), text
+        assert "name their design" not in text and "In the mix" not in text and "Among them" not in text
