@@ -276,3 +276,15 @@ def test_a_list_of_unknown_designs_still_says_something_about_the_evidence(env):
                                                      format=fmt, words_per_minute=WPM).script.turns)
         assert not re.search(r": \.|that's \.|makes \.", text), text
         assert "name their design" not in text and "In the mix" not in text and "Among them" not in text
+
+
+def test_two_outcomes_sharing_a_word_are_not_one_outcome():
+    """"NREM sleep" and "total sleep time" share "sleep": no agreement is claimed between them."""
+    from pipeline.script.relations import episode_relations
+    papers = load_papers([FIXTURES / "spoken" / "sleep.bib"], None)
+    said = [(r.earlier_outcome.words, r.later_outcome.words) for rs in episode_relations(papers).values()
+            for r in rs if r.earlier_outcome and r.later_outcome]
+    assert not any({a, b} == {"NREM sleep", "Total sleep time"} for a, b in said), said
+    demo = {p.key: p for p in load_papers([DEMO_BIB], None)}
+    pair = episode_relations([demo["mugo2025unravelling"], demo["grodzka2025probiotics"]], frozenset({"migraine"}))
+    assert [r.kind for r in pair["grodzka2025probiotics"]] == ["agree"]  # attack / migraine frequency: one outcome
