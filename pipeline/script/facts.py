@@ -373,3 +373,27 @@ def _organism(m: re.Match[str]) -> Fact:
 def paper_facts(paper: Paper) -> Facts:
     """The facts of a paper's finding (papers are immutable, so this is cached)."""
     return extract(paper.finding, f"{paper.key}:finding")
+
+
+def without_statistics(text: str) -> str:
+    """The text without its bracketed statistics ("(HR 1.30, 95% CI 1.00–1.69; p = .04)", "[0.80, 0.97]").
+
+    A presenter says a paper's main estimate and its interval once, in a turn of its own when a
+    host asks how big (the effect move), and leaves the secondary figures (a chi-squared, an SD,
+    an IQR) to the paper: read out mid-sentence, a pile of brackets loses the listener.
+    """
+    out, depth, start, opener = [], 0, 0, ""
+    close = {"(": ")", "[": "]"}
+    kept_to = 0
+    for i, char in enumerate(text):
+        if depth == 0 and char in close:
+            depth, start, opener = 1, i, char
+        elif depth and char == opener:
+            depth += 1
+        elif depth and char == close[opener]:
+            depth -= 1
+            if depth == 0 and r.STATISTIC.search(text[start + 1:i]):
+                out.append(text[kept_to:start].rstrip())
+                kept_to = i + 1
+    out.append(text[kept_to:])
+    return "".join(out)

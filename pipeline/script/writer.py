@@ -240,19 +240,22 @@ class _Writer:
 
     def _segment(self, name: str, context: dict[str, Any], pick: Picker,
                  shapes: Counter[str]) -> list[tuple[int, str]]:
-        """A paper's segment, in the first arrangement whose shape the episode has used less than twice."""
+        """A paper's segment, in the first arrangement of a shape not heard yet, else one heard only once."""
         view = context["p"]
         segment = self.segments.get(view.key)
         saved = copy.deepcopy(pick.__dict__)
-        said: list[tuple[int, str]] = []
+        once: tuple[Any, ...] | None = None  # the first arrangement of a shape heard once so far
         for variant in range(VARIANTS if segment is not None else 1):
             pick.__dict__.update(copy.deepcopy(saved))
             view.moves = planner.arrange(segment, view, variant) if segment is not None else ()
             said = merge_turns(parse_dialogue(render(self.env, name, context), name))
-            shape = "".join("AB"[host] + ("?" if v.unmark(text).rstrip().endswith("?") else ".")
-                            for host, text in said)
-            if shapes[shape] < 2:
+            shape = "".join("AB"[h] + ("?" if v.unmark(t).rstrip().endswith("?") else ".") for h, t in said)
+            if shapes[shape] == 0:
                 break
+            once = once or ((said, shape, view.moves, copy.deepcopy(pick.__dict__)) if shapes[shape] < 2 else None)
+        else:  # no new shape: the first heard only once (else the last tried, as before)
+            said, shape, view.moves, state = once or (said, shape, view.moves, {})
+            pick.__dict__.update(state)
         shapes[shape] += 1
         return said
 
