@@ -44,6 +44,7 @@ from ..config import AudioSettings
 from ..errors import PapercastError, TemplateError
 from ..model import Paper, Script, Section, Turn
 from . import planner, views as v
+from .arrangement import Arrangement, Turns, choose, merge_turns, names_a_host, settled, swapped
 from .picker import Picker, sentence_patterns
 from .spoken import SpokenForm
 from .templating import (
@@ -231,33 +232,38 @@ class _Writer:
                 continue  # a show's own older template set may have no cold open
             pick.section = section.id
             context = {**self.base, **extra, "extent": extent, "pick": pick}
-            said = self._segment(name, context, pick, shapes) if part == "paper" else \
+            said = self._segment(name, context, pick, shapes, turns[-1][0] if turns else None) if part == "paper" else \
                 merge_turns(parse_dialogue(render(self.env, name, context), name))
+            if turns and said and said[0][0] == turns[-1][0]:  # never one host twice across a boundary
+                if not names_a_host(said, self.host_names):
+                    said = swapped(said)
+                else:  # "I'm Maya" cannot change hands: the line joins the turn before it
+                    host, text, where = turns[-1]
+                    turns[-1], said = (host, f"{text} {said[0][1]}", where), said[1:]
             turns.extend((host, text, section.id) for host, text in said)
             if any(t[2] == section.id for t in turns) and section.id not in {s.id for s in sections}:
                 sections.append(section)
         return turns, sections
 
     def _segment(self, name: str, context: dict[str, Any], pick: Picker,
-                 shapes: Counter[str]) -> list[tuple[int, str]]:
-        """A paper's segment, in the first arrangement of a shape not heard yet, else one heard only once."""
+                 shapes: Counter[str], last_host: int | None) -> Turns:
+        """A paper's segment, in the arrangement `arrangement.choose` prefers among those tried."""
         view = context["p"]
         segment = self.segments.get(view.key)
         saved = copy.deepcopy(pick.__dict__)
-        once: tuple[Any, ...] | None = None  # the first arrangement of a shape heard once so far
+        tried: list[Arrangement] = []
         for variant in range(VARIANTS if segment is not None else 1):
             pick.__dict__.update(copy.deepcopy(saved))
             view.moves = planner.arrange(segment, view, variant) if segment is not None else ()
             said = merge_turns(parse_dialogue(render(self.env, name, context), name))
-            shape = "".join("AB"[h] + ("?" if v.unmark(t).rstrip().endswith("?") else ".") for h, t in said)
-            if shapes[shape] == 0:
+            tried.append(Arrangement(said, view.moves, copy.deepcopy(pick.__dict__)))
+            if settled(tried[-1], shapes, last_host):
                 break
-            once = once or ((said, shape, view.moves, copy.deepcopy(pick.__dict__)) if shapes[shape] < 2 else None)
-        else:  # no new shape: the first heard only once (else the last tried, as before)
-            said, shape, view.moves, state = once or (said, shape, view.moves, {})
-            pick.__dict__.update(state)
-        shapes[shape] += 1
-        return said
+        best = choose(tried, shapes, last_host)
+        view.moves = best.moves
+        pick.__dict__.update(best.state)
+        shapes[best.shape] += 1
+        return best.said
 
     def _exists(self, name: str) -> bool:
         try:
@@ -267,17 +273,6 @@ class _Writer:
         except jinja2.TemplateError:
             return True  # it exists but is broken: rendering will report it with its line
         return True
-
-
-def merge_turns(turns: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """Consecutive lines of one host become one turn (moves may each begin with the same host)."""
-    merged: list[tuple[int, str]] = []
-    for host, text in turns:
-        if merged and merged[-1][0] == host:
-            merged[-1] = (host, f"{merged[-1][1]} {text}")
-        else:
-            merged.append((host, text))
-    return merged
 
 
 def _to_script(title: str, host_names: tuple[str, str], turns: list[tuple[int, str, str]],
