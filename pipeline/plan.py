@@ -100,7 +100,8 @@ def episode_draft(show: ShowConfig, definition: EpisodeDef, papers: Sequence[Pap
     return draft_script(show.title, names, info, papers, env, spoken,
                         format=definition.format or DEFAULT_FORMAT, minutes=definition.minutes,
                         words_per_minute=wpm,
-                        pauses=(show.audio.turn_pause_ms / 1000, show.audio.section_pause_ms / 1000))
+                        pauses=(show.audio.turn_pause_ms / 1000, show.audio.section_pause_ms / 1000),
+                        disclaimer=show.disclaimer)
 
 
 def now() -> dt.datetime:

@@ -45,6 +45,7 @@ from ..errors import PapercastError, TemplateError
 from ..model import Paper, Script, Section, Turn
 from . import planner, views as v
 from .arrangement import Arrangement, Turns, choose, merge_turns, names_a_host, settled, swapped
+from .health import needs_disclaimer
 from .picker import Picker, sentence_patterns
 from .spoken import SpokenForm
 from .templating import (
@@ -180,7 +181,7 @@ class _Writer:
     """Renders one episode in one format at given detail levels."""
 
     def __init__(self, show_title: str, host_names: tuple[str, str], episode: EpisodeInfo,
-                 papers: Sequence[Paper], env: jinja2.Environment, fmt: str) -> None:
+                 papers: Sequence[Paper], env: jinja2.Environment, fmt: str, disclaimer: str = "auto") -> None:
         self.env, self.format, self.episode, self.papers = env, fmt, episode, list(papers)
         self.host_names = host_names
         topic = topic_words(show_title)
@@ -194,6 +195,7 @@ class _Writer:
             "host_a": v.Data(host_names[0], "show:host"),
             "host_b": v.Data(host_names[1], "show:host"),
             "episode": episode,
+            "disclaimer": needs_disclaimer(papers, disclaimer),  # "not medical advice": health papers only
             "episode_title": v.Data(episode.title, "episode:title"),
             "titled": not counts_only(episode.title),
             "description": v.Data(episode.description, "episode:description"),
@@ -316,12 +318,13 @@ def draft_script(
     minutes: float | None = None,
     words_per_minute: tuple[float, float] = DEFAULT_WPM,
     pauses: tuple[float, float] = (TURN_PAUSE_S, SECTION_PAUSE_S),
+    disclaimer: str = "auto",
 ) -> Draft:
     """Write the episode's script and say how it was made (levels, length estimate, marked text)."""
     spoken = spoken or SpokenForm()
     if isinstance(env.loader, _FormatLoader) and format not in env.loader.formats():
         raise TemplateError(f"unknown format {format!r} (available: {', '.join(env.loader.formats())})")
-    writer = _Writer(show_title, host_names, episode, papers, env, format)
+    writer = _Writer(show_title, host_names, episode, papers, env, format, disclaimer)
     if minutes is None:
         minutes = DEFAULT_MINUTES.get(format)
     if minutes is not None and minutes <= 0:
@@ -412,9 +415,10 @@ def write_script(
     minutes: float | None = None,
     words_per_minute: tuple[float, float] = DEFAULT_WPM,
     pauses: tuple[float, float] = (TURN_PAUSE_S, SECTION_PAUSE_S),
+    disclaimer: str = "auto",
 ) -> Script:
     """The episode's dialogue: cold open and intro, one segment per paper, synthesis, outro."""
-    return draft_script(show_title, host_names, episode, papers, env, spoken, format=format,
-                        minutes=minutes, words_per_minute=words_per_minute, pauses=pauses).script
+    return draft_script(show_title, host_names, episode, papers, env, spoken, format=format, minutes=minutes,
+                        words_per_minute=words_per_minute, pauses=pauses, disclaimer=disclaimer).script
 
 
