@@ -289,19 +289,29 @@ def _counts(text: str) -> Iterator[Fact]:
             yield _fact("percent", m, value=m.group("v"), number=float(m.group("v")))
 
 
+_COUNTED = re.compile(r"\s+(?:the\s+|an?\s+)?[\d.,]+%?\s+((?:(?!(?:in|of|by|among|than|and|or|from|at|over|during|for|"
+                      r"with|per)\b)[A-Za-z'’-]+\s?){1,4})", re.IGNORECASE)
 _EXPOSURE_THEN_VERB = re.compile(rf"(?:\([^()]{{1,8}}\))?\s+(?:{r.UP}|{r.DOWN})\b", re.IGNORECASE)
+
+
+def _not_an_outcome(verb: str, clause: str, m: re.Match[str], before: str, after: str) -> bool:
+    """True when the verb's words are a comparison or an exposure, not an outcome that moved."""
+    if verb in ("more", "less") and not re.match(r"\s*(?:likely|frequent|common|often|severe)", after):
+        return True  # "more than", "less than": a comparison of numbers, not an outcome moving
+    if verb in ("higher", "lower", "greater") and re.search(r"(?:predicted|liability to|genetically)\s+$", before):
+        return True  # "genetically predicted higher LDL": the exposure, not an outcome
+    if verb in ("higher", "lower", "greater") and m.group("obj") and _EXPOSURE_THEN_VERB.match(clause, m.end()):
+        return True  # "each 50 nmol/L higher Lp(a) raised CAD risk": the exposure, the subject of a verb
+    # "Increasing tree cover to 30% could have prevented...": what was done, not what moved
+    return verb.endswith("ing") and re.search(r"(?:^|\bthat|\bby|\bwith|[;:])\s*$", before, re.IGNORECASE) is not None
 
 
 def _direction(clause: str, m: re.Match[str]) -> tuple[str, str, int, int] | None:
     """(up/down/none/reversed, the outcome's words, where the fact starts and ends) for one verb, or None."""
     verb = m.group("verb").lower()
     after, before = clause[m.end("verb"):], clause[:m.start()]
-    if verb in ("more", "less") and not re.match(r"\s*(?:likely|frequent|common|often|severe)", after):
-        return None  # "more than", "less than": a comparison of numbers, not an outcome moving
-    if verb in ("higher", "lower", "greater") and re.search(r"(?:predicted|liability to|genetically)\s+$", before):
-        return None  # "genetically predicted higher LDL": the exposure, not an outcome
-    if verb in ("higher", "lower", "greater") and m.group("obj") and _EXPOSURE_THEN_VERB.match(clause, m.end()):
-        return None  # "each 50 nmol/L higher Lp(a) raised CAD risk": the exposure, the subject of a verb
+    if _not_an_outcome(verb, clause, m, before, after):
+        return None
     neutral = re.fullmatch(r.NEUTRAL, verb) is not None
     if neutral and not m.group("neg"):
         return None  # "altered", "affected": no direction to say
@@ -309,6 +319,9 @@ def _direction(clause: str, m: re.Match[str]) -> tuple[str, str, int, int] | Non
                                           r"[^,;]*$|\btrend (?:towards?|to)\s+$", before, re.IGNORECASE)
     value = "none" if negated else "down" if re.fullmatch(r.DOWN, verb) else \
         "reversed" if verb.startswith("revers") else "up"
+    if m.group("obj") and re.fullmatch(r"[\d.,]+", m.group("obj")):  # "prevented 2,644 premature deaths"
+        counted = _COUNTED.match(after)
+        return (value, counted.group(1).strip(), m.start(), m.end("verb") + counted.end()) if counted else None
     if m.group("obj"):
         return value, m.group("obj").strip(), m.start(), m.end()
     noun = r.NOUN_OBJECT.match(after) if verb.endswith(("ion", "ment", "ase", "ine")) else None
