@@ -321,7 +321,9 @@ def _direction(clause: str, m: re.Match[str]) -> tuple[str, str, int, int] | Non
         "reversed" if verb.startswith("revers") else "up"
     if m.group("obj") and re.fullmatch(r"[\d.,]+", m.group("obj")):  # "prevented 2,644 premature deaths"
         counted = _COUNTED.match(after)
-        return (value, counted.group(1).strip(), m.start(), m.end("verb") + counted.end()) if counted else None
+        if counted is None:
+            return None
+        return value, counted.group(1).strip(), m.start(), m.end("verb") + len(counted.group().rstrip())
     if m.group("obj"):
         return value, m.group("obj").strip(), m.start(), m.end()
     noun = r.NOUN_OBJECT.match(after) if verb.endswith(("ion", "ment", "ase", "ine")) else None
