@@ -109,6 +109,7 @@ def _oversampling_phases() -> Any:
 
 _FFT_SIZE = 1 << 15  # overlap-add: each piece of the turn is filtered through one FFT of this size
 _PEAK_BLOCK = 1024  # frames: a block whose loudest samples cannot make the true peak is not oversampled
+_SCALE = 1 / 32768
 
 
 @functools.cache
@@ -116,22 +117,42 @@ def _k_spectrum(rate: int) -> Any:
     return _numpy().fft.rfft(_k_weighting(rate), _FFT_SIZE)
 
 
-def _k_weighted(samples: Any, rate: int) -> Any:
-    """The K-weighted signal, its 50 ms tail past the end included (overlap-add FFT convolution)."""
+def _k_energies(samples: Any, rate: int) -> Any:
+    """The K-weighted signal's energy per sub-block, its 50 ms tail past the end included.
+
+    Overlap-add FFT convolution a piece at a time (pieces a whole number of sub-blocks long), so
+    memory holds one piece in floating point, not the turn: a turn may be minutes long.
+    """
     np = _numpy()
     taps = len(_k_weighting(rate))
     spectrum = _k_spectrum(rate)
-    step = _FFT_SIZE - taps + 1
-    out = np.zeros(len(samples) + taps - 1)
+    sub_block = rate // SUB_BLOCKS_PER_SECOND
+    step = (_FFT_SIZE - taps + 1) // sub_block * sub_block
+    total = -(-(len(samples) + taps - 1) // sub_block)
+    energies = np.zeros(total)
+    carry = np.zeros(taps - 1)
     for start in range(0, len(samples), step):
-        piece = samples[start:start + step]
-        out[start:start + len(piece) + taps - 1] += np.fft.irfft(np.fft.rfft(piece, _FFT_SIZE) * spectrum,
-                                                                 _FFT_SIZE)[:len(piece) + taps - 1]
-    return out
+        piece = samples[start:start + step].astype(np.float64) * _SCALE
+        out = np.fft.irfft(np.fft.rfft(piece, _FFT_SIZE) * spectrum, _FFT_SIZE)[:len(piece) + taps - 1]
+        out[:taps - 1] += carry
+        done, carry = out[:len(piece)], out[len(piece):]
+        if len(piece) < step:  # the last piece: the tail is done too
+            done, carry = out, carry[:0]
+        squares = np.square(done)
+        squares = np.concatenate([squares, np.zeros(-len(squares) % sub_block)])
+        first = start // sub_block
+        sums = squares.reshape(-1, sub_block).sum(axis=1)
+        energies[first:first + len(sums)] += sums
+    if len(carry):  # the turn ended on a piece's edge: its tail is what is carried
+        squares = np.concatenate([np.square(carry), np.zeros(-len(carry) % sub_block)])
+        first = len(samples) // sub_block
+        sums = squares.reshape(-1, sub_block).sum(axis=1)
+        energies[first:first + len(sums)] += sums
+    return energies
 
 
 def _true_peak(samples: Any, sample_peak: float) -> float:
-    """The largest magnitude of the 4x oversampled signal.
+    """The largest magnitude of the 4x oversampled signal (full scale 1.0).
 
     Only blocks that could reach it are oversampled: an interpolated value is at most the sum of
     its phase's absolute taps times the largest sample under them, so a block whose bound is
@@ -139,33 +160,36 @@ def _true_peak(samples: Any, sample_peak: float) -> float:
     """
     np = _numpy()
     phases = _oversampling_phases()
-    reach = max(float(np.abs(phase).sum()) for phase in phases)
+    reach = max(float(np.abs(phase).sum()) for phase in phases) * _SCALE
     margin = _TAPS_PER_PHASE
-    blocks = (len(samples) + _PEAK_BLOCK - 1) // _PEAK_BLOCK
-    padded = np.concatenate([np.zeros(margin), np.abs(samples), np.zeros(blocks * _PEAK_BLOCK - len(samples) + margin)])
-    bounds = [float(padded[b * _PEAK_BLOCK:(b + 1) * _PEAK_BLOCK + 2 * margin].max()) * reach for b in range(blocks)]
+    blocks = -(-len(samples) // _PEAK_BLOCK)
+    starts = np.arange(blocks) * _PEAK_BLOCK
+    loudest = np.maximum.reduceat(np.abs(samples.astype(np.int32)), starts)
+    # A block's value may come from samples up to `margin` into its neighbours.
+    near = np.maximum(loudest, np.maximum(np.concatenate([[0], loudest[:-1]]), np.concatenate([loudest[1:], [0]])))
+    bounds = near * reach
     best = sample_peak
-    for block in sorted(range(blocks), key=lambda b: -bounds[b]):
+    for block in np.argsort(-bounds, kind="stable"):
         if bounds[block] <= best:
             break
-        start = max(0, block * _PEAK_BLOCK - margin)
-        piece = samples[start:(block + 1) * _PEAK_BLOCK + margin]
-        best = max([best, *(float(np.abs(np.convolve(piece, phase)).max()) for phase in phases)])
+        # The block with `margin` samples either side (silence beyond the turn's ends): every value
+        # computed is computed from all the samples it depends on.
+        first, end = int(block) * _PEAK_BLOCK - margin, (int(block) + 1) * _PEAK_BLOCK + margin
+        piece = np.concatenate([np.zeros(max(0, -first)), samples[max(0, first):end].astype(np.float64) * _SCALE,
+                                np.zeros(max(0, end - len(samples)))])
+        best = max([best, *(float(np.abs(np.convolve(piece, phase, "valid")).max()) for phase in phases)])
     return best
 
 
 def measure_turn(pcm: bytes, rate: int) -> TurnLoudness:
     """The figures of a turn in the episode's format (mono 16-bit PCM at `rate` Hz)."""
     np = _numpy()
-    samples = np.frombuffer(pcm, dtype="<i2").astype(np.float64) / 32768.0
+    samples = np.frombuffer(pcm, dtype="<i2")
     if not len(samples):
         return TurnLoudness(rate, b"", 0.0, 0.0)
-    step = rate // SUB_BLOCKS_PER_SECOND
-    squares = np.square(_k_weighted(samples, rate))
-    squares = np.concatenate([squares, np.zeros(-len(squares) % step)])
-    energies = squares.reshape(-1, step).sum(axis=1)
-    sample_peak = float(np.max(np.abs(samples)))
-    return TurnLoudness(rate, energies.astype("<f8").tobytes(), sample_peak, _true_peak(samples, sample_peak))
+    sample_peak = max(int(samples.max()), -int(samples.min())) * _SCALE
+    return TurnLoudness(rate, _k_energies(samples, rate).astype("<f8").tobytes(), sample_peak,
+                        _true_peak(samples, sample_peak))
 
 
 @dataclass(frozen=True)
