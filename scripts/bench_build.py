@@ -282,6 +282,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=default_jobs())
     parser.add_argument("--cluster", action="store_true",
                         help="only the demo show, on the local pool and on a Dask LocalCluster of the same size")
+    parser.add_argument("--pairs", type=int, default=3, help="with --cluster: pool and cluster builds, interleaved")
     parser.add_argument("--long", action="store_true",
                         help="only the peak memory of one long episode (30 papers, about 33 minutes)")
     parser.add_argument("--encoding-cost", type=Path, help=argparse.SUPPRESS)  # the child of encoding_cost
@@ -293,7 +294,7 @@ def main() -> None:
     if args.cluster:
         from bench_cluster import bench_cluster
 
-        bench_cluster(demo_copy, args.jobs)
+        bench_cluster(demo_copy, args.jobs, args.pairs)
         return
     if args.long:
         with tempfile.TemporaryDirectory(prefix="papercast-bench-") as scratch:

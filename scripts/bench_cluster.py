@@ -69,17 +69,9 @@ def _own_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _worker_figures(dask_worker: object = None) -> tuple[float, int]:
-    """A Dask worker's CPU seconds (with its finished ffmpeg runs) and the bytes it has sent (run on each)."""
-    import distributed
-
-    worker = distributed.get_worker()
-    return _cpu(), int(worker.transfer_outgoing_bytes_total)
-
-
-def _workers(client: object) -> tuple[float, int]:
-    figures = client.run(_worker_figures).values()  # type: ignore[attr-defined]
-    return sum(cpu for cpu, _ in figures), sum(sent for _, sent in figures)
+def _workers(client: object) -> float:
+    """The CPU seconds of the cluster's workers, with their finished ffmpeg runs (run on each)."""
+    return sum(client.run(_cpu).values())  # type: ignore[attr-defined]
 
 
 def _load() -> str:
@@ -109,19 +101,17 @@ def _cluster_pair(root: Path, jobs: int, cluster: object) -> dict:
 
     with distributed.Client(cluster.scheduler_address) as client:  # type: ignore[attr-defined]
         client.restart()  # fresh workers: they load the voices during the build, as the pool's do
-        workers_cpu, workers_sent = _workers(client)
+        workers_cpu = _workers(client)
         here = _own_cpu()
         result = _build(root, jobs, cluster.scheduler_address)  # type: ignore[attr-defined]
         # This process runs the scheduler and the nannies (and this client, idle during the build).
         dask_cpu = _own_cpu() - here
-        after_cpu, after_sent = _workers(client)
+        after_cpu = _workers(client)
     minutes = _audio_minutes(root)
     payload = _payload(root)
-    sent = after_sent - workers_sent
     return {"wall": result["wall"], "minutes": minutes, "client": (result["cpu"] + result["children"]) / minutes,
             "workers": (after_cpu - workers_cpu) / minutes, "dask": dask_cpu / minutes, "load": _load(),
-            "back": (payload["turns"] + payload["mp3s"]) / minutes, "out": payload["covers"] / minutes,
-            "between": max(0, sent - payload["turns"] - payload["mp3s"]) / minutes, "sent": sent / minutes}
+            "back": (payload["turns"] + payload["mp3s"]) / minutes, "out": payload["covers"] / minutes}
 
 
 def bench_cluster(demo_copy: Callable[[Path], None], jobs: int, pairs: int = 3) -> None:
@@ -171,13 +161,13 @@ def _summary(rows: list) -> None:
     pools, clusters = [p for p, _, _ in rows], [c for _, c, _ in rows]
     print(f"CPU per minute of audio (median): pool: client {med(p['client'] for p in pools):.2f} s, workers "
           f"and ffmpeg {med(p['workers'] for p in pools):.2f} s; cluster: client "
-          f"{med(c['client'] for c in clusters):.2f} s, workers and ffmpeg {med(c['workers'] for c in clusters):.2f} s, "
+          f"{med(c['client'] for c in clusters):.2f} s, workers and ffmpeg "
+          f"{med(c['workers'] for c in clusters):.2f} s, "
           f"scheduler and nannies {med(c['dask'] for c in clusters):.2f} s")
-    print(f"transferred per minute of audio (median): workers sent {med(c['sent'] for c in clusters) / 1e6:.2f} MB "
-          f"(Dask's count): to the client, turns and MP3s {med(c['back'] for c in clusters) / 1e6:.2f} MB; between "
-          f"workers (turns to the episodes' jobs) {med(c['between'] for c in clusters) / 1e6:.2f} MB; "
-          f"the client sent covers with the episodes' jobs {med(c['out'] for c in clusters) / 1e6:.3f} MB "
-          f"(and no turns: a cold build's are all spoken on the cluster)")
+    print(f"transferred per minute of audio (median; the payloads' sizes, from the files): to the client, turns "
+          f"(FLAC and loudness figures) and MP3s {med(c['back'] for c in clusters) / 1e6:.2f} MB; from the client, "
+          f"covers with the episodes' jobs {med(c['out'] for c in clusters) / 1e6:.3f} MB and no turns (a cold "
+          f"build's are all spoken on the cluster; an episode's job reads them from the workers that spoke them)")
 
 
 def encoding_costs(root: Path) -> tuple[float, float]:
@@ -187,7 +177,8 @@ def encoding_costs(root: Path) -> tuple[float, float]:
     import dataclasses
 
     from pipeline.audio import encode_mp3
-    from pipeline.audio.episode import LoadedTurns, _pcm, encode_episode, join_turns
+    from pipeline.audio.episode import LoadedTurns, _pcm, encode_episode, join_turns, joined_loudness
+    from pipeline.audio.loudness import _meter
     from pipeline.build import episode_job
     from pipeline.config import episode_paths, load_episode, load_show
     from pipeline.plan import plan_episode
@@ -207,9 +198,15 @@ def encoding_costs(root: Path) -> tuple[float, float]:
             start = _cpu()
             # The step as it was: the same join, then ffmpeg meters the WAV before encoding.
             wav = Path(scratch) / "e.wav"
-            timeline = join_turns(_pcm(job, []), show.audio, wav)
+            figures: list = []
+            timeline = join_turns(_pcm(job, figures), show.audio, wav)
             encode_mp3(wav, Path(scratch) / "e.mp3", show.audio, plan.tags, job.chapters)
             before += _cpu() - start
+            # Not timed: how far the turns' figures are from ffmpeg's meter run over the joined WAV.
+            integrated, true_peak = joined_loudness(timeline, figures, rate)
+            metered, metered_peak = _meter(wav, "measure", "true")
+            print(f"  {plan.stem}: loudness as played from the turns' figures {integrated:.2f} LUFS, by ffmpeg "
+                  f"over the joined WAV {metered:.1f}; true peak {true_peak:.2f} and {metered_peak:.1f} dBTP")
         start = _cpu()
         encode_episode(job)
         after += _cpu() - start
