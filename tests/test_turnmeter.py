@@ -52,7 +52,7 @@ def test_turns_of_odd_lengths_rebuild_the_episodes_loudness(tmp_path: Path, rate
     figures = [measure_turn(pcm, rate) for _, pcm in turns]
     integrated, metered, true_peak, metered_peak = _agreement(turns, figures, settings, tmp_path / "e.wav")
     assert abs(integrated - metered) <= 0.1, (integrated, metered)
-    assert abs(true_peak - metered_peak) <= 0.3, (true_peak, metered_peak)
+    assert abs(true_peak - metered_peak) <= 0.5, (true_peak, metered_peak)
 
 
 def test_real_speech_episodes_loudness_comes_from_their_turns(tmp_path: Path):
@@ -70,7 +70,7 @@ def test_real_speech_episodes_loudness_comes_from_their_turns(tmp_path: Path):
         figures = [TurnLoudness.from_bytes(cache.turn_meter(key, rate)) for key in plan.keys]  # as the workers sent
         integrated, metered, true_peak, metered_peak = _agreement(turns, figures, show.audio, tmp_path / "e.wav")
         assert abs(integrated - metered) <= 0.1, (path.name, integrated, metered)
-        assert abs(true_peak - metered_peak) <= 0.3, (path.name, true_peak, metered_peak)
+        assert abs(true_peak - metered_peak) <= 0.5, (path.name, true_peak, metered_peak)
 
 
 def test_turns_cached_without_figures_are_measured_and_publish_the_same_bytes(tmp_path: Path):
