@@ -163,6 +163,7 @@ class _Run:
                 # Its turns came from where they were spoken, and a worker holding some was lost:
                 # the cluster spoke them again, maybe not to the same samples. Once more, from the cache.
                 self.retried.add(plan.stem)
+                self.supply.done(plan.keys)  # this try's hold on its turns: the next reads them afresh
                 self.start(plan, pool, make_job)
                 return
             failure = exc
