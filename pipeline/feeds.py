@@ -8,6 +8,7 @@ turn from the cache as the job asks for it; a Dask cluster has its own supply (s
 from __future__ import annotations
 
 import secrets
+import sys
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
@@ -45,7 +46,7 @@ class TurnSupply(ABC):
 class ServedTurns(TurnFeed):
     """Turns asked one at a time of the build's turn server."""
 
-    address: tuple[str, int]
+    address: str
     authkey: bytes
     keys: tuple[str, ...]
     rate: int
@@ -59,13 +60,19 @@ class ServedTurns(TurnFeed):
 
 
 class TurnServer(TurnSupply):
-    """Serves cached turns to jobs on this machine over loopback, with a secret only the jobs carry."""
+    """Serves cached turns to jobs on this machine through a local socket, with a secret only the jobs carry.
+
+    A Unix socket, not TCP on 127.0.0.1: a build in a sandbox without a network (not even a
+    loopback device) still works, and no process of a build opens an internet socket. On Linux
+    it lives in the abstract namespace, so a killed build leaves no file behind.
+    """
 
     def __init__(self, cache: TurnCache, rate: int) -> None:
         self.cache, self.rate = cache, rate
         self.authkey = secrets.token_bytes(32)
-        self.listener = Listener(("127.0.0.1", 0), authkey=self.authkey)
-        self.address: tuple[str, int] = self.listener.address
+        abstract = f"\0papercast-turns-{secrets.token_hex(8)}" if sys.platform.startswith("linux") else None
+        self.listener = Listener(abstract, family="AF_UNIX", authkey=self.authkey)
+        self.address: str = self.listener.address
         self.closing = False
         threading.Thread(target=self._accept, name="papercast-turn-server", daemon=True).start()
 
