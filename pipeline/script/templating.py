@@ -13,6 +13,7 @@ from jinja2.loaders import split_template_path
 
 from ..errors import TemplateError
 from . import views as v
+from .mentions import grouped
 
 # A rendered template is a dialogue: each turn starts with "A:" or "B:" (the first or
 # second host); following lines without a role continue that turn.
@@ -108,6 +109,7 @@ def template_environment(show_templates: Path | None = None, cache_dir: Path | N
         bytecode_cache=bytecode,
     )
     env.filters.update(v.FILTERS)
+    env.filters["grouped"] = grouped  # a list of papers by design, for designs.j2 `mentioned`
     return env
 
 

@@ -179,9 +179,10 @@ class _Writer:
     """Renders one episode in one format at given detail levels."""
 
     def __init__(self, show_title: str, host_names: tuple[str, str], episode: EpisodeInfo,
-                 papers: Sequence[Paper], env: jinja2.Environment, fmt: str) -> None:
+                 papers: Sequence[Paper], env: jinja2.Environment, fmt: str, reader: int = 1) -> None:
         self.env, self.format, self.episode, self.papers = env, fmt, episode, list(papers)
         self.host_names = host_names
+        self.roles = (1 - reader, reader)  # who plays A (asks, reacts) and B (reads titles, findings, recaps)
         topic = topic_words(show_title)
         self.ev = v.episode_views(papers, topic)
         self.segments = planner.plan_episode(self.ev, papers, topic)
@@ -190,8 +191,8 @@ class _Writer:
         years = sorted({p.year for p in papers if p.year is not None})
         self.base: dict[str, Any] = {
             "show_title": v.Data(show_title, "show:title"),
-            "host_a": v.Data(host_names[0], "show:host"),
-            "host_b": v.Data(host_names[1], "show:host"),
+            "host_a": v.Data(host_names[self.roles[0]], "show:host"),
+            "host_b": v.Data(host_names[self.roles[1]], "show:host"),
             "episode": episode,
             "episode_title": v.Data(episode.title, "episode:title"),
             "titled": not counts_only(episode.title),
@@ -233,7 +234,7 @@ class _Writer:
             context = {**self.base, **extra, "extent": extent, "pick": pick}
             said = self._segment(name, context, pick, shapes) if part == "paper" else \
                 merge_turns(parse_dialogue(render(self.env, name, context), name))
-            turns.extend((host, text, section.id) for host, text in said)
+            turns.extend((self.roles[role], text, section.id) for role, text in said)
             if any(t[2] == section.id for t in turns) and section.id not in {s.id for s in sections}:
                 sections.append(section)
         return turns, sections
@@ -318,12 +319,13 @@ def draft_script(
     minutes: float | None = None,
     words_per_minute: tuple[float, float] = DEFAULT_WPM,
     pauses: tuple[float, float] = (TURN_PAUSE_S, SECTION_PAUSE_S),
+    reader: int = 1,
 ) -> Draft:
-    """Write the episode's script and say how it was made (levels, length estimate, marked text)."""
+    """Write the episode's script and say how it was made; host `reader` (the clearer voice) reads titles and recaps."""
     spoken = spoken or SpokenForm()
     if isinstance(env.loader, _FormatLoader) and format not in env.loader.formats():
         raise TemplateError(f"unknown format {format!r} (available: {', '.join(env.loader.formats())})")
-    writer = _Writer(show_title, host_names, episode, papers, env, format)
+    writer = _Writer(show_title, host_names, episode, papers, env, format, reader)
     if minutes is None:
         minutes = DEFAULT_MINUTES.get(format)
     if minutes is not None and minutes <= 0:
