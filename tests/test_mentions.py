@@ -106,7 +106,7 @@ def test_the_reader_says_titles_and_the_recap_whoever_that_is(env):
         script = _draft(env, papers, reader=reader)
         titles = set().union(*(_host_saying(script, re.escape(f'"{p.title}')) for p in papers))
         assert titles == {reader}
-        assert _host_saying(script, r"^(?:That's our look at|So that was) ") == {reader}  # the recap
+        assert _host_saying(script, r"^(?:So that was|To recap: that was) ") == {reader}  # the recap
         # each host introduces themselves by their own name
         for host, name in enumerate(HOSTS):
             assert _host_saying(script, rf"\bI'm {name}\b") == {host}
