@@ -61,12 +61,12 @@ def content_words(papers: Sequence[Paper]) -> set[str]:
 
 
 def design_references(papers: Sequence[Paper]) -> set[str]:
-    """How the script refers to these papers by what they are ("the review", "this animal study")."""
+    """How the script names these papers' designs ("the review", "this animal study", "next, a cohort study")."""
     found = set()
     for paper in papers:
         d = design.classify(paper)
         for _, words in mentions.candidates(d.kind, d.detail, d.evidence, d.in_people, ""):
-            found.update({f"the {words.lower()}", f"this {words.lower()}"})
+            found.update(f"{article} {words.lower()}" for article in ("the", "this", "a", "an", "another"))
     return found
 
 
