@@ -31,6 +31,7 @@ from .audio.assemble import layout
 from .audio.episode import EncodedEpisode, EpisodeJob, encode_episode
 from .audio.turnform import flac_frames
 from .config import (
+    CONFIG_NAME,
     AudioSettings,
     EpisodeDef,
     Host,
@@ -271,7 +272,8 @@ def _build(show: ShowConfig, started: float, jobs: int | None, progress: Progres
            window: Window = None, repair: bool = False) -> Report:
     """build_show, holding the show's lock: gather, plan, produce, publish."""
     report = Report()
-    hosts, notices = cast(show.hosts)
+    # First: a host's engine or voice that cannot speak fails every episode, so before any slow work.
+    hosts, notices = cast(show.hosts, str(show.root / CONFIG_NAME))
     for notice in notices:
         progress.note(notice)
     records, shown, guid, files = _published(show, repair, progress)

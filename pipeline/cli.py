@@ -11,12 +11,13 @@ from . import __version__
 from .build import build_show
 from .config import CONFIG_NAME, load_show
 from .errors import PapercastError
-from .oneoff import OneOff, make_episode, one_off_draft
+from .oneoff import OneOff, make_episode, one_off_draft, one_off_source
 from .publish.check import check_feed, has_errors, summary
-from .sources.readinglist import add_papers, list_papers, paper_lines
+from .sources.listing import paper_listing
+from .sources.readinglist import add_papers
 from .sources.registry import FORMATS
 from .speech import auto_cast, engine_names, get_engine
-from .terminal import finish, progress_for, report_skipped
+from .terminal import finish, progress_for, report_skipped, show_listing
 
 
 class _Group(click.Group):
@@ -80,6 +81,21 @@ def build(show_root: Path, quiet: bool, verbose: bool, repair: bool, jobs: int |
         click.echo(f"feed: {(show_root / 'feed' / 'feed.xml').resolve()}")
 
 
+_one_off_show_option = click.option("--show", "show_root", type=click.Path(file_okay=False, path_type=Path),
+                                    help="Write it as an episode of this show (its hosts, voices, title, templates).")
+_name_option = click.option("--name", help='The show name the hosts say (default: its title, else "papercast").')
+
+
+def _one_off(sources: tuple[Path, ...], title: str | None, entries: tuple[str, ...], format_: str | None,
+             minutes: float | None, strict: bool, name: str | None,
+             show_root: Path | None) -> tuple[OneOff, Path | None]:
+    """The one-off as asked, with an episode file's papers filled in; skipped entries said on stderr."""
+    request, root = one_off_source(OneOff(sources, title, entries or None, format_, minutes, strict=strict,
+                                          name=name), show_root)
+    report_skipped(request.sources, strict)
+    return request, root
+
+
 @cli.command()
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
@@ -91,20 +107,22 @@ def build(show_root: Path, quiet: bool, verbose: bool, repair: bool, jobs: int |
 @_minutes_option
 @_jobs_option
 @_strict_option
+@_one_off_show_option
+@_name_option
 def episode(sources: tuple[Path, ...], output: Path, title: str | None, entries: tuple[str, ...],
-            quiet: bool, format_: str | None, minutes: float | None, jobs: int | None, strict: bool) -> None:
-    """Make one episode from paper files (any format `papercast add` reads).
+            quiet: bool, format_: str | None, minutes: float | None, jobs: int | None, strict: bool,
+            show_root: Path | None, name: str | None) -> None:
+    """Make one episode from paper files (any format `papercast add` reads) or an episode file.
 
-    Hosts and voices come from papercast.toml when run inside a show folder.
+    Whose hosts, voices and show name: as for `papercast script` (see its --help).
 
     \b
     Example:
         papercast episode papers.bib -e tang2020dysbiosis -o tang.mp3
     """
-    report_skipped(sources, strict)
+    request, root = _one_off(sources, title, entries, format_, minutes, strict, name, show_root)
     progress = progress_for(quiet, verbose=False)
-    request = OneOff(sources, title, entries or None, format_, minutes, strict=strict)
-    report = make_episode(request, output, jobs=jobs, progress=progress)
+    report = make_episode(request, output, root, jobs=jobs, progress=progress)
     finish(report, progress, quiet=True)
     if not quiet:
         click.echo(f"wrote {output}")
@@ -118,16 +136,25 @@ def episode(sources: tuple[Path, ...], output: Path, title: str | None, entries:
 @_format_option
 @_minutes_option
 @_strict_option
+@_one_off_show_option
+@_name_option
 def script(sources: tuple[Path, ...], title: str | None, entries: tuple[str, ...], spoken: bool,
-           format_: str | None, minutes: float | None, strict: bool) -> None:
-    """Print the dialogue an episode of these papers would have.
+           format_: str | None, minutes: float | None, strict: bool, show_root: Path | None, name: str | None) -> None:
+    """Print the dialogue an episode of these papers (or of an episode file) would have.
+
+    The hosts welcome listeners to a show only when the papers come through it: with --show
+    DIR, for an episode file (episodes/NAME.toml) of a show (its papers, title, format and
+    length), or for the show's own paper files when run in its folder; then its hosts,
+    templates and vocabulary apply too. Any other reading list is a one-off: default hosts
+    (Alex and Sam) and the show called "papercast", or what --name says.
 
     \b
     Example:
-        papercast script papers/migraine-gut.bib -e he2023causal
+        papercast script ~/Downloads/refs.bib --name "Journal Club"
+        papercast script episodes/02-probiotics.toml
     """
-    report_skipped(sources, strict)
-    dialogue, note = one_off_draft(OneOff(sources, title, entries or None, format_, minutes, strict=strict))
+    request, root = _one_off(sources, title, entries, format_, minutes, strict, name, show_root)
+    dialogue, note = one_off_draft(request, root)
     for turn in dialogue.turns:
         click.echo(f"{dialogue.host_names[turn.host]}: {turn.spoken if spoken else turn.text}")
     if note:
@@ -202,12 +229,16 @@ def add(files: tuple[Path, ...], show_root: Path, format_: str | None, strict: b
 def papers(show_root: Path) -> None:
     """List the show's papers: its reading list, then its other paper files in papers/.
 
+    Each file is read as `papercast add` reads it: its format, each paper with the fields
+    found and those it lacks, the papers without a year, DOI or finding, and the entries
+    that could not be read (on stderr; exit status 1). At a terminal, file names are bold and
+    the fields dim; in a pipe the same lines come plain.
+
     \b
     Example:
         papercast papers --show ~/shows/migraine
     """
-    for line in paper_lines(list_papers(show_root)) or ["no papers yet (add some with: papercast add FILE...)"]:
-        click.echo(line)
+    sys.exit(show_listing(paper_listing(show_root)))
 
 
 @cli.command()

@@ -38,3 +38,12 @@ class FeedError(PapercastError):
 
 class ClusterError(PapercastError):
     """The Dask scheduler a build was pointed at cannot be used (unreachable, no workers, Dask missing)."""
+
+
+def failure_reason(exc: BaseException) -> str:
+    """One line for what failed (an episode, a turn, a voice): our own message, or a foreign one with its type."""
+    if isinstance(exc, PapercastError):
+        return str(exc)
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.strerror.lower()}: {exc.filename or ''}".rstrip(": ")
+    return f"{type(exc).__name__}: {exc}"

@@ -35,11 +35,19 @@ class Paper:
     url: str = ""
     finding: str = ""
     source: str = ""
+    # The list ended in "et al." or "and others": more people wrote it than `authors` names.
+    more_authors: bool = False
 
     @property
     def link(self) -> str:
         """The best link to the paper: its DOI resolver URL, else its URL."""
         return f"https://doi.org/{self.doi}" if self.doi else self.url
+
+    @property
+    def team_size(self) -> int:
+        """How many wrote it, as a listener counts: "et al." after one or two names makes three or more."""
+        named = len(self.authors)
+        return max(named + 1, 3) if named and self.more_authors else named
 
     @property
     def date(self) -> dt.date | None:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import os
 import sys
 
+from .errors import SynthesisError
+
 # Measured with strace: each of these unset let the process attempt the network, set stopped it.
 QUIET_ENVIRONMENT = {"ORT_DISABLE_TELEMETRY": "1"}
 
@@ -35,3 +37,10 @@ def onnxruntime_problem() -> str | None:
         return None
     return ("onnxruntime was loaded before papercast could turn its telemetry off; set ORT_DISABLE_TELEMETRY=1 "
             "in the environment, or import pipeline before onnxruntime")
+
+
+def require_quiet_onnxruntime() -> None:
+    """Refuse (SynthesisError) to start an onnxruntime engine that would send telemetry from this process."""
+    problem = onnxruntime_problem()
+    if problem:
+        raise SynthesisError(problem)

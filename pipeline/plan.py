@@ -103,7 +103,7 @@ def episode_draft(show: ShowConfig, definition: EpisodeDef, papers: Sequence[Pap
                         format=definition.format or DEFAULT_FORMAT, minutes=definition.minutes,
                         words_per_minute=wpm,
                         pauses=(show.audio.turn_pause_ms / 1000, show.audio.section_pause_ms / 1000),
-                        reader=reader)
+                        disclaimer=show.disclaimer, reader=reader)
 
 
 def now() -> dt.datetime:

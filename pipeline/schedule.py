@@ -21,7 +21,7 @@ from typing import Any
 from .audio.episode import EncodedEpisode, EpisodeJob, encode_episode
 from .audio.turnform import episode_turn
 from .config import AudioSettings, Host
-from .errors import PapercastError
+from .errors import PapercastError, failure_reason
 from .jobs import SpokenTurn, TurnJob, synthesize_turn
 from .plan import EpisodePlan
 from .report import Progress, Report
@@ -210,15 +210,6 @@ def _note_damage(cache: TurnCache, progress: Progress) -> None:
         progress.note(f"{len(cache.damaged)} cached turns were damaged and are synthesised again "
                       f"(first: {cache.damaged[0]})")
         cache.damaged.clear()
-
-
-def failure_reason(exc: BaseException) -> str:
-    """One line for an episode that failed: papercast's own message, or a foreign exception with its type."""
-    if isinstance(exc, PapercastError):
-        return str(exc)
-    if isinstance(exc, OSError) and exc.strerror:
-        return f"{exc.strerror.lower()}: {exc.filename or ''}".rstrip(": ")
-    return f"{type(exc).__name__}: {exc}"
 
 
 def _turn_failure(plan: EpisodePlan, hosts: tuple[Host, Host], failures: dict[str, str]) -> str | None:

@@ -8,11 +8,13 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import click
 
 from .report import Progress, Report
-from .sources.registry import source_problems
+from .sources.listing import Listing
+from .sources.registry import source_problems, text_notes
 
 
 class TerminalProgress(Progress):
@@ -86,7 +88,26 @@ def finish(report: Report, progress: TerminalProgress, quiet: bool) -> None:
 
 
 def report_skipped(sources: tuple[Path, ...], strict: bool) -> None:
-    """Say on stderr which entries are skipped; with --strict the first of them stops the command."""
+    """Say on stderr which entries are skipped, and for free text what was read only partly or
+    left out; with --strict the first skipped entry stops the command."""
     if not strict:
         for problem in source_problems(sources):
             click.echo(f"skipped: {problem}", err=True)
+    for note in text_notes(sources):
+        click.echo(f"note: {note}", err=True)
+
+
+# At a terminal what to look at first stands out; click leaves the styles out in a pipe.
+_LISTING_STYLE: dict[str, dict[str, Any]] = {"file": {"bold": True}, "found": {"dim": True}, "skipped": {"fg": "red"}}
+
+
+def show_listing(listing: Listing) -> int:
+    """Print `papercast papers`: the files and papers on stdout, what could not be read on stderr; the exit status."""
+    lines = listing.lines()
+    for kind, text in lines:
+        click.echo(click.style(text, **_LISTING_STYLE.get(kind, {})), err=kind == "skipped")
+    papers, files = sum(len(read.papers) for read in listing.reads), len(listing.reads)
+    click.echo(f"{papers} paper{'s' * (papers != 1)} in {files} file{'s' * (files != 1)}"
+               + (f", {len(listing.unreadable)} unreadable" if listing.unreadable else "")
+               if lines else "no papers yet (add some with: papercast add FILE...)")
+    return listing.exit_code

@@ -150,12 +150,18 @@ def _demo(keys):
     return [by_key[k] for k in keys]
 
 
-def test_a_title_with_a_colon_is_not_followed_by_another(env):
+@pytest.mark.parametrize("title", ["Signals from the gut: the evidence", "Does the gut talk to the brain?",
+                                   "Probiotics, diet and transplants", "Sleep and the heart: what links them?"])
+def test_the_episode_title_is_said_as_a_name_in_a_sentence_of_its_own(env, title):
     papers = _demo(["tang2020dysbiosis", "gorenshtein2023association", "he2023causal", "vuralli2024lps"])
-    for fmt in ("deep-dive", "critique"):
-        intro = " ".join(t.text for t in _draft(env, papers, "Signals from the gut: the evidence", fmt).turns
-                         if t.section == "intro")
-        assert "the evidence: four papers" not in intro and "the evidence, with four papers" in intro
+    for fmt in ("deep-dive", "critique", "brief"):
+        intro = " ".join(t.text for t in _draft(env, papers, title, fmt).turns if t.section == "intro")
+        # never "this episode is <title>, with four papers" nor "<title>: four papers"
+        assert f"is {title}" not in intro and f"{title}:" not in intro and f"{title}," not in intro
+        said = re.search(r'(?:called|episode:) "?([^"]+?)"?(?=[.?!]"? [A-Z])', intro)
+        assert said is not None and said.group(1).rstrip(".?!") == title.rstrip("?"), intro
+        span = r"(?:Four|We have four) papers, (?:published between|from) 2020 (?:and|to) 2024\."
+        assert re.search(span, intro), intro
 
 
 @pytest.mark.parametrize("fmt", ["deep-dive", "brief", "critique"])

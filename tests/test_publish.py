@@ -276,3 +276,75 @@ def test_the_command_prints_each_file_feed_last_and_refuses_in_one_line(show: Pa
     _set_publish(show, 'url = "https://example.org/podcast/"\n')
     refused = CliRunner().invoke(cli, ["publish", str(tmp_path / "site"), "--show", str(show)])
     assert refused.exit_code == 1 and refused.output.count("\n") == 1 and "[publish] url" in refused.output
+
+
+# --- resuming an interrupted publish: only what had not arrived is sent again -------------------
+
+class Interrupted(Exception):
+    """Raised after a given number of files have been sent, as a dropped connection or Ctrl-C would stop a publish."""
+
+
+def _stop_after(count: int, sent: list[str]):
+    def on_file(action: str, name: str) -> None:
+        sent.append(name)
+        if action == "uploaded" and len(sent) == count:
+            raise Interrupted(name)
+    return on_file
+
+
+@pytest.fixture(params=["folder", "sftp", "s3"])
+def destination(request: pytest.FixtureRequest, show: Path, tmp_path: Path,
+                monkeypatch: pytest.MonkeyPatch) -> tuple[str, Path | None]:
+    """A destination of each kind the tests run for real, and the folder it lands in (None for S3)."""
+    if request.param == "folder":
+        return str(tmp_path / "site"), tmp_path / "site"
+    if request.param == "sftp":
+        _, home = request.getfixturevalue("sftp_server")
+        monkeypatch.setenv("HOME", str(home))
+        monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
+        return f"sftp://papercast-test{tmp_path / 'remote-site'}", tmp_path / "remote-site"
+    endpoint = request.getfixturevalue("s3_endpoint")
+    from s3fs import S3FileSystem
+
+    for name, value in (("AWS_ACCESS_KEY_ID", "testing"), ("AWS_SECRET_ACCESS_KEY", "testing"),
+                        ("AWS_DEFAULT_REGION", "us-east-1")):
+        monkeypatch.setenv(name, value)
+    bucket = f"resume-{tmp_path.name.lower().replace('_', '-')[-40:]}"
+    S3FileSystem(endpoint_url=endpoint, skip_instance_cache=True).mkdir(bucket)
+    _set_publish(show, f'endpoint = "{endpoint}"\n')
+    return f"s3://{bucket}/show", None
+
+
+@pytest.mark.parametrize("stop_after", [1, 4])
+def test_an_interrupted_first_publish_run_again_sends_only_what_had_not_arrived(
+        show: Path, destination: tuple[str, Path | None], stop_after: int):
+    target, site = destination
+    everything = publish_show(load_show(show), target, dry_run=True).plan.upload
+    sent: list[str] = []
+    with pytest.raises(Interrupted):
+        publish_show(load_show(show), target, on_file=_stop_after(stop_after, sent))
+    assert sent == list(everything[:stop_after])
+    resent: list[str] = []
+    again = publish_show(load_show(show), target, on_file=lambda action, name: resent.append(name))
+    assert resent == list(again.plan.upload) == list(everything[stop_after:])
+    assert again.plan.upload[-2:] == ("feed.xml", "index.html")  # the feed still last
+    assert publish_show(load_show(show), target).plan.upload == ()
+    if site is not None:
+        assert not has_errors(check_feed(site, BASE_URL)) and not list(site.rglob(".*partial*"))
+
+
+def test_an_interrupted_update_run_again_sends_only_the_rest(show: Path, destination: tuple[str, Path | None]):
+    target, site = destination
+    publish_show(load_show(show), target)
+    old_second = _episode_files(show, "02-second")
+    _revise_second_episode(show)
+    update = publish_show(load_show(show), target, dry_run=True).plan
+    sent: list[str] = []
+    with pytest.raises(Interrupted):
+        publish_show(load_show(show), target, on_file=_stop_after(2, sent))
+    again = publish_show(load_show(show), target)
+    assert again.plan.upload == update.upload[2:] and again.plan.upload[-2:] == ("feed.xml", "index.html")
+    assert set(again.plan.remove) == old_second  # the old episode's files go once the new feed is up
+    if site is not None:
+        assert (site / "feed.xml").read_bytes() == (show / "feed" / "feed.xml").read_bytes()
+        assert not has_errors(check_feed(site, BASE_URL))

@@ -105,7 +105,7 @@ def test_cold_open_asks_the_central_question_and_intro_names_the_hosts(demo, epi
     assert turns[0].text == "What connects the microbiome to migraine?"  # from the episode description
     intro = " ".join(t.text for t in turns if t.section == "intro")
     assert "I'm Theo" in intro and "I'm Maya" in intro and info.title in intro
-    assert "five papers" in intro and "2020" in intro and "2025" in intro
+    assert "five papers" in intro.lower() and "2020" in intro and "2025" in intro
 
 
 def test_transitions_link_consecutive_papers_by_what_they_share(demo):
@@ -293,7 +293,7 @@ def test_backchannels_are_sparing(demo, episodes):
     _, papers = episodes["all"]
     built = demo("all", "deep-dive", 20)
     backchannels = [t for t in built.script.turns
-                    if re.match(r"(Huh|Interesting|Right|Okay|Hm|I see)\.", t.text)]
+                    if re.match(r"(Huh|Interesting|Right|Okay|Hm|I see)[.,]", t.text)]
     assert 0 < len(backchannels) <= math.ceil(len(papers) / 3)
 
 

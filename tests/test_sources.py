@@ -146,7 +146,8 @@ def test_bibtex_field_variants(tmp_path: Path) -> None:
         key="Beethoven1808", title="Symphony No. 5 in C minor",
         authors=(Author("van Beethoven", "Ludwig"), Author("King Jr.", "Martin Luther"), Author("Öztürk", "Ayşe")),
         journal="Proceedings of Music", year=2019, month=3, day=7, doi="10.1000/abc.def",
-        url="https://example.org/a_b%20c~d", finding="Keyfinding wins.", source=str(path))
+        url="https://example.org/a_b%20c~d", finding="Keyfinding wins.", source=str(path),
+        more_authors=True)  # "and others"
     assert (second.journal, second.doi, second.finding) == ("Neuro Letters", "10.5555/x", "From the annotation.")
 
 
@@ -455,8 +456,8 @@ def test_person(name: str, expected: Author) -> None:
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("Olga Grodzka and Izabela Domitrz", [("Grodzka", "Olga"), ("Domitrz", "Izabela")]),
-    ("Olga Grodzka, Izabela Domitrz, et al.", [("Grodzka", "Olga"), ("Domitrz", "Izabela")]),
-    ("Olga Grodzka, Izabela Domitrz, +6 authors", [("Grodzka", "Olga"), ("Domitrz", "Izabela")]),
+    ("Olga Grodzka, Izabela Domitrz, et al.", [("Grodzka", "Olga"), ("Domitrz", "Izabela"), ("et al.", "")]),
+    ("Olga Grodzka, Izabela Domitrz, +6 authors", [("Grodzka", "Olga"), ("Domitrz", "Izabela"), ("et al.", "")]),
     ("Di Lauro M, Guerriero C, Noce A", [("Di Lauro", "M"), ("Guerriero", "C"), ("Noce", "A")]),
     ("Tang, Y., Liu, S., & Shu, H.", [("Tang", "Y."), ("Liu", "S."), ("Shu", "H.")]),
     ("Tang, Yuanyuan; Liu, Sufang", [("Tang", "Yuanyuan"), ("Liu", "Sufang")]),

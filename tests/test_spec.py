@@ -53,3 +53,23 @@ def test_the_config_and_the_checker_read_the_same_facts() -> None:
         for subcategory in subcategories:
             assert spec.category_problem(category, subcategory) is None
     assert spec.category_problem("Cooking", "") is not None
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("episodes/01-a1b2.mp3", "audio/mpeg"),
+    ("EPISODES/01.MP3", "audio/mpeg"),  # any case
+    ("episodes/01-a1b2.chapters.json", "application/json+chapters"),  # Podcasting 2.0's own type
+    ("episodes/01-a1b2.json", "application/json"),
+    ("feed.xml", "application/rss+xml; charset=utf-8"),
+    ("episodes/01-a1b2.vtt", "text/vtt"),
+    ("episodes/01-a1b2.srt", "application/x-subrip"),
+    ("cover.jpeg", "image/jpeg"),
+    ("README.md", "application/octet-stream"),
+    ("no-suffix", "application/octet-stream"),
+])
+def test_content_types_are_one_fact_for_the_server_and_the_uploads(name: str, expected: str) -> None:
+    assert spec.content_type(name) == expected
+    # The transcript types the feed declares are the types the files are served and uploaded with.
+    suffix = name.rpartition(".")[2].lower()
+    if suffix in ("vtt", "srt"):
+        assert spec.TRANSCRIPT_KINDS[expected] == suffix

@@ -261,7 +261,7 @@ UNEXPANDED = re.compile(r"\b(?:a?OR|a?HR|a?RR|IRR|CI|SD|SE|IQR|SMD|WMD|AUC|NNT|O
 
 @pytest.mark.parametrize("reading_list", READING_LISTS, ids=[p.stem for p in READING_LISTS])
 def test_script_spoken_has_nothing_a_voice_cannot_say(reading_list: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.chdir(REPO)  # the demo show: its own vocabulary.toml applies
+    monkeypatch.chdir(REPO)  # in the demo show: its own list takes its vocabulary.toml, the others are one-offs
     result = CliRunner().invoke(cli, ["script", str(reading_list), "--spoken"])
     assert result.exit_code == 0, result.output
     said = [line.split(": ", 1)[1] for line in result.output.splitlines() if line]

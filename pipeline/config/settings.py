@@ -103,6 +103,9 @@ class ShowConfig:
     # psc:chapters in each item, the only chapters gPodder reads; the W3C feed validator does not
     # know the Podlove namespace and warns about it (the one warning it gives papercast's feed).
     simple_chapters: bool = True
+    # "not medical advice, talk to a doctor" in the outro: "auto" when the papers touch people's
+    # health (script/health.py), "always" or "never".
+    disclaimer: str = "auto"
 
     @property
     def episodes_dir(self) -> Path:

@@ -67,6 +67,7 @@ def load_show(root: str | Path = ".") -> ShowConfig:
 _SHOW = ShowConfig(root=Path("."), title="", description="", author="", owner_name="", owner_email="",
                    base_url="", hosts=(Host(""), Host("")))  # the defaults, read from the dataclasses
 _HOST = Host("")
+DISCLAIMERS = ("auto", "always", "never")
 _AUDIO = AudioSettings()
 _PAPERS = PapersSettings()
 
@@ -100,8 +101,11 @@ def _show_table(root: Path, f: Fields) -> dict[str, Any]:
     values["cover"] = _cover(root, f.text("cover", ""), f.problems)
     values.update(_rights(f))
     values["simple_chapters"] = f.boolean("simple_chapters", _SHOW.simple_chapters)
+    values["disclaimer"] = f.text("disclaimer", _SHOW.disclaimer)
+    if values["disclaimer"] not in DISCLAIMERS:
+        f.problems.append(f"show.disclaimer {values['disclaimer']!r} is not one of {', '.join(DISCLAIMERS)}")
     f.unknown({"title", "description", "author", "owner_name", "owner_email", "language", "category", "subcategory",
-               "explicit", "base_url", "cover", "copyright", "license", "license_url", "simple_chapters"})
+               "explicit", "base_url", "cover", "copyright", "license", "license_url", "simple_chapters", "disclaimer"})
     return values
 
 

@@ -158,7 +158,7 @@ def _url(link: str) -> str:
 
 def _citation(paper: Paper) -> str:
     people = [a.family or a.display for a in paper.authors]
-    if len(people) > 2:
+    if len(people) > 2 or (people and paper.more_authors):
         who = f"{people[0]} et al."
     else:
         who = " and ".join(people)

@@ -97,7 +97,9 @@ def _web_url(link: str) -> str:
 
 def _people(paper: Paper) -> str:
     names = [a.display for a in paper.authors]
-    return f"{names[0]} et al." if len(names) > 3 else ", ".join(names)
+    if len(names) > 3 or (names and paper.more_authors):
+        return f"{names[0]} et al."
+    return ", ".join(names)
 
 
 def _read(path: Path) -> str | None:

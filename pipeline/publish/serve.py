@@ -37,17 +37,8 @@ from typing import Any, BinaryIO
 from urllib.parse import quote, unquote
 
 from ..errors import PapercastError
+from .spec import CONTENT_TYPES, content_type
 
-# Set here rather than taken from `mimetypes`, whose answers depend on the platform's database.
-_TYPES = {
-    ".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".json": "application/json",
-    ".xml": "application/rss+xml; charset=utf-8", ".rss": "application/rss+xml; charset=utf-8",
-    ".vtt": "text/vtt", ".srt": "application/x-subrip", ".txt": "text/plain; charset=utf-8",
-    ".html": "text/html; charset=utf-8", ".htm": "text/html; charset=utf-8",
-    ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp",
-    ".svg": "image/svg+xml", ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-}
 # Compressed on the fly when the client accepts gzip: text, which shrinks to a fraction.
 _COMPRESSIBLE = (".xml", ".rss", ".json", ".vtt", ".srt", ".txt", ".html", ".htm", ".svg", ".css", ".js")
 _GZIP_MAX_BYTES = 16 * 1024 * 1024  # larger text is sent as it is rather than held in memory
@@ -63,13 +54,6 @@ _CONTROL = {c: f"\\x{c:02x}" for c in [*range(32), 127]}
 
 class _Unsatisfiable(Exception):
     """The Range header asks only for bytes the file does not have."""
-
-
-def _content_type(name: str) -> str:
-    name = name.lower()
-    if name.endswith(".chapters.json"):  # Podcasting 2.0 gives chapters their own type
-        return "application/json+chapters"
-    return _TYPES.get(Path(name).suffix, "application/octet-stream")
 
 
 def _accepts_gzip(value: str | None) -> bool:
@@ -205,7 +189,7 @@ class _Handler(BaseHTTPRequestHandler):
             target = _inside(root, target / "index.html")
         elif raw.endswith("/"):
             return None  # a file is only its exact path: /feed.xml/ is not /feed.xml
-        if target is None or not target.is_file() or Path(target.name.lower()).suffix not in _TYPES:
+        if target is None or not target.is_file() or Path(target.name.lower()).suffix not in CONTENT_TYPES:
             return None  # only what apps and the page need: not feed/README.md
         return target
 
@@ -259,7 +243,7 @@ class _Handler(BaseHTTPRequestHandler):
                 headers["Content-Range"] = f"bytes {first}-{last}/{size}"
         length = last - first + 1
         self.send_response(status)
-        self.send_header("Content-Type", _content_type(name))
+        self.send_header("Content-Type", content_type(name))
         self.send_header("Content-Length", str(length))
         for header, value in headers.items():
             self.send_header(header, value)
@@ -273,7 +257,7 @@ class _Handler(BaseHTTPRequestHandler):
         """The whole file, gzip-compressed (mtime 0: the same file always gives the same bytes)."""
         body = gzip.compress(data, compresslevel=6, mtime=0)
         self.send_response(HTTPStatus.OK)
-        self.send_header("Content-Type", _content_type(name))
+        self.send_header("Content-Type", content_type(name))
         self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Length", str(len(body)))
         for header, value in headers.items():

@@ -25,6 +25,27 @@ PSC_VERSION = "1.2"
 
 FEED_NAME = "feed.xml"
 CHAPTERS_TYPE = "application/json+chapters"
+# The Content-Type of each file the feed folder holds, by suffix (chapters have their own, above).
+# Written here rather than taken from `mimetypes`, whose answers depend on the platform's database.
+CONTENT_TYPES = {
+    ".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".json": "application/json",
+    ".xml": "application/rss+xml; charset=utf-8", ".rss": "application/rss+xml; charset=utf-8",
+    ".vtt": "text/vtt", ".srt": "application/x-subrip", ".txt": "text/plain; charset=utf-8",
+    ".html": "text/html; charset=utf-8", ".htm": "text/html; charset=utf-8",
+    ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp",
+    ".svg": "image/svg+xml", ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+}
+
+
+def content_type(name: str) -> str:
+    """The Content-Type a file of this name is served and uploaded with (any case; unknown: octet-stream)."""
+    name = name.lower()
+    if name.endswith(".chapters.json"):  # Podcasting 2.0 gives chapters their own type
+        return CHAPTERS_TYPE
+    return CONTENT_TYPES.get(Path(name).suffix, "application/octet-stream")
+
+
 # podcast:transcript types and the parser each needs.
 TRANSCRIPT_KINDS = {"text/vtt": "vtt", "application/x-subrip": "srt", "application/srt": "srt",
                     "application/json": "json", "text/plain": "text", "text/html": "html"}

@@ -8,7 +8,9 @@ the backend can rename (a folder, SFTP); object stores (S3) replace an object wh
 
 What is already there is known from a manifest papercast keeps at the destination
 (`.papercast-manifest.json`: each file's SHA-256 and size), checked against a listing, so only
-files whose content changed are sent, and only files papercast put there are ever removed.
+files whose content changed are sent, and only files papercast put there are ever removed. The
+manifest is rewritten as each file arrives, so a publish that was interrupted (a dropped
+connection, Ctrl-C, a kill), run again, sends only what had not arrived yet.
 
 Backends come from fsspec (`pip install 'papercast[publish]'`): a folder (local or mounted),
 `sftp://user@host/path` (sshfs, which reads ~/.ssh/config, the agent and known_hosts, like
@@ -32,8 +34,7 @@ from ..config import ShowConfig, lock_path
 from ..errors import PapercastError
 from ..fsutil import exclusive
 from .check import Problem, check_feed, has_errors
-from .serve import _content_type as content_type
-from .spec import FEED_NAME
+from .spec import FEED_NAME, content_type
 
 MANIFEST = ".papercast-manifest.json"
 LAST = (FEED_NAME, "index.html")  # what apps and browsers read first: replaced only when the rest is up
@@ -300,9 +301,15 @@ def _ready(show: ShowConfig) -> list[Problem]:
 
 def _apply(fs: Any, dest: Destination, feed_dir: Path, plan: UploadPlan, local: dict[str, FileState],
            manifest: dict[str, FileState], on_file: Callable[[str, str], None]) -> None:
-    """Carry out the plan: uploads (feed last), the manifest, then removals."""
-    for name in plan.upload:
+    """Carry out the plan: uploads (feed last), each recorded in the manifest as it arrives, then removals."""
+    arrived = dict(manifest)  # what the destination holds, as far as papercast knows
+    for number, name in enumerate(plan.upload, start=1):
         _put(fs, dest, feed_dir / name, _join(dest.root, name))
+        arrived[name] = local[name]
+        if number < len(plan.upload):  # the last is recorded below, with the removals
+            # So an interrupted publish, run again, sends only what had not arrived; a small
+            # write per file, against sending every file of the interrupted run again.
+            _write_manifest(fs, dest, arrived)
         on_file("uploaded", name)
     # Until they are gone, files still to be removed stay in the manifest, so an interrupted
     # publish removes them next time rather than forgetting they are papercast's.

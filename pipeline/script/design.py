@@ -3,8 +3,9 @@
 The hosts say what kind of study a paper is and give the caveat that fits, so a wrong label
 would be a wrong fact. The rules therefore only fire on explicit wording ("systematic review",
 "in mice", "Mendelian randomisation", "randomised, placebo-controlled trial", "case-control",
-"correlate with" in a finding about people...), and anything else is OTHER, which the
-templates speak about in neutral terms.
+"crossover study", "case report", "semi-structured interviews", "agent-based model",
+"proposes", "correlate with" in a finding about people...), and anything else is OTHER, which
+the templates say once, in neutral terms, and never count.
 
 How it decides, in order (the first match wins):
 
@@ -15,11 +16,18 @@ How it decides, in order (the first match wins):
    other review ("a review of randomised trials" is a review, not a trial).
 3. Then Mendelian randomisation, then a single randomised trial ("randomised trials", plural,
    describes a synthesis and is not a trial label).
-4. Then animal studies, when an organism is named and people are not also studied (a study
-   of both is OTHER: it has no single fitting caveat).
-5. Then observational studies in people: an explicit cohort / case-control / cross-sectional,
+4. Then designs named in so many words: a case report or series, a qualitative study
+   (interviews, focus groups), a modelling study, an experiment that is not said to be
+   randomised ("crossover study", "semi-field", "field experiment", "open-label", "single-arm",
+   "placebo-controlled trial"; in animals it is animal research), a perspective or commentary
+   named in the title by a paper that counts nothing of its own.
+5. Then animal studies, when an organism is named and people are not also studied (a study
+   of both is OTHER: it has no single fitting caveat); lab studies in cells.
+6. Then observational studies in people: an explicit cohort / case-control / cross-sectional,
    or people measured without an intervention, or associations reported ("correlate with")
-   by a paper that is not arguing or proposing something.
+   by a paper that is not arguing or proposing something. A paper that argues, proposes or
+   calls for something and counts nothing of its own (no "120 patients", no "31 studies") is a
+   perspective; with data of its own it stays OTHER.
 """
 
 from __future__ import annotations
@@ -36,13 +44,21 @@ SYSTEMATIC_REVIEW = "systematic-review"
 MENDELIAN = "mendelian-randomisation"
 OBSERVATIONAL = "observational"
 NARRATIVE_REVIEW = "narrative-review"
+EXPERIMENT = "experiment"        # an intervention without stated randomisation: crossover, field, single-arm
+LAB = "lab"                      # cells or tissue in the lab
+CASE_REPORT = "case-report"      # one patient or a short series, no comparison group
+QUALITATIVE = "qualitative"      # interviews, focus groups
+MODELLING = "modelling"          # a model or simulation
+PERSPECTIVE = "perspective"      # a paper that argues or proposes: no data of its own
 OTHER = "other"
-KINDS = (ANIMAL, RCT, META_ANALYSIS, SYSTEMATIC_REVIEW, MENDELIAN, OBSERVATIONAL, NARRATIVE_REVIEW, OTHER)
+KINDS = (ANIMAL, RCT, META_ANALYSIS, SYSTEMATIC_REVIEW, MENDELIAN, OBSERVATIONAL, NARRATIVE_REVIEW, EXPERIMENT,
+         LAB, CASE_REPORT, QUALITATIVE, MODELLING, PERSPECTIVE, OTHER)
 
 # A rough, conventional hierarchy of evidence used only for the critique format's ranking;
 # 0 means "not rated" (the design is unknown).
-TIERS = {META_ANALYSIS: 5, SYSTEMATIC_REVIEW: 5, RCT: 4, MENDELIAN: 3, OBSERVATIONAL: 2,
-         ANIMAL: 1, NARRATIVE_REVIEW: 1, OTHER: 0}
+TIERS = {META_ANALYSIS: 5, SYSTEMATIC_REVIEW: 5, RCT: 4, MENDELIAN: 3, EXPERIMENT: 3, OBSERVATIONAL: 2,
+         QUALITATIVE: 2, MODELLING: 2, ANIMAL: 1, LAB: 1, CASE_REPORT: 1, NARRATIVE_REVIEW: 1, PERSPECTIVE: 1,
+         OTHER: 0}
 
 
 @dataclass(frozen=True)
@@ -93,7 +109,7 @@ _RCT = _rx(r"\brandomi[sz]ed(?:,)?(?:\s+(?:double|single|triple)-blind(?:ed)?,?|
            r"|\b(?:were|was)\s+randomly\s+(?:assigned|allocated)\b|\bwe\s+randomi[sz]ed\b|\ban?\s+RCT\b")
 _ANIMAL = _rx(r"\b(?P<o>mice|mouse|murine|rats?|rodents?|zebrafish|piglets?|primates?|macaques?|"
               r"animal models?|drosophila)\b")
-_IN_VITRO = _rx(r"\bin vitro\b|\bcell lines?\b|\bcultured cells\b")
+_IN_VITRO = _rx(r"\bin vitro\b(?! fertili[sz])|\bcell lines?\b|\bcultured cells\b")
 _HUMAN = _rx(r"\b(patients?|participants?|adults?|children|adolescents?|women|men|volunteers?|sufferers|\w{4,}eurs|"
              r"individuals|people|humans?|healthy controls?)\b")
 _SUBTYPE = _rx(r"\b(?P<s>cohort|case[- ]control|cross[- ]sectional|observational)\b")
@@ -105,6 +121,34 @@ _ASSOCIATION = _rx(r"\b(correlat\w*|associated with|associations? (with|between)
 # A paper that argues, proposes or surveys is not reporting a study of its own.
 _ARGUES = _rx(r"\b(argues?|proposes?|advocates?|emphasi[sz]\w*|highlights?|discuss\w*|summari[sz]\w*|"
               r"places?|call for|calls for|overview|perspective|hypothesis|hypothesi[sz]e\w*)\b")
+
+# Designs named in so many words, each with the phrase the hosts say for it.
+_EXPERIMENT = _rx(r"\b(?:(?P<cross>cross-?over)\s+(?:study|trial|design|experiment)|(?:double|single)-blind(?:ed)?,?\s+"
+                  r"(?:placebo-controlled,?\s+)?(?P<cross2>cross-?over)|(?P<semi>semi-field)|(?P<field>field "
+                  r"(?:experiment|trial))|(?P<open>open-label)|(?P<arm>single-arm)|(?P<nonrand>non-?randomi[sz]ed "
+                  r"(?:controlled\s+)?(?:trial|study|intervention))|(?P<quasi>quasi-experiment\w*)|(?P<prepost>before-"
+                  r"and-after|pre-post)\s+(?:study|design)|(?P<pilot>pilot\s+trial)|(?P<ctrl>controlled "
+                  r"experiment)|(?P<placebo>placebo-controlled\s+(?:study|trial)))")
+_EXPERIMENT_SAID = {"cross": "crossover study", "cross2": "crossover study", "semi": "semi-field experiment",
+                    "field": "field experiment", "open": "open-label study", "arm": "single-arm trial",
+                    "nonrand": "non-randomised trial", "quasi": "quasi-experiment", "prepost": "before-and-after study",
+                    "pilot": "pilot trial", "ctrl": "controlled experiment",
+                    "placebo": "placebo-controlled trial"}
+_CASE = _rx(r"\bcase\s+(?P<c>report|series)\b")
+_QUALITATIVE = _rx(r"\bqualitative (?:study|research|interviews?|analysis|approach|methods?|design|"
+                   r"investigation|exploration|evaluation)\b|\bsemi-structured interviews?\b|\bfocus groups?\b|"
+                   r"\binterview study\b|\bthematic analysis\b")
+_MODELLING = _rx(r"\b(?:modelling|modeling|simulation) study\b|\b(?:mathematical|computational|agent-based|"
+                 r"compartmental|decision-analytic) model\w*|\bmicrosimulation\b|"
+                 r"\bcost-effectiveness (?:analysis|model)")
+# A paper that says of itself what kind of argument it makes.
+_PERSPECTIVE = _rx(r"\b(?P<p>perspective|viewpoint|commentary|editorial|opinion (?:piece|paper)|position (?:paper|"
+                   r"statement)|hypothesis paper)\b")
+_OVERVIEW = _rx(r"\b(?:an|this)\s+overview\b|^overview\b|\bsummari[sz]es (?:the|current|recent) (?:evidence|literature|"
+                r"research)")
+# Data of the paper's own: a count of participants, animals, units or studies.
+_OWN_DATA = _rx(r"\b\d[\d,.]*\s+(?:[\w-]+\s+){0,3}(?:participants|patients|adults|children|people|individuals|"
+                r"volunteers|women|men|mice|rats|animals|colonies|farms|sites|fields|cities|studies|trials|cohorts)\b")
 
 _ORGANISM = {"mouse": "mice", "murine": "mice", "rat": "rats", "rodent": "rodents", "piglet": "piglets",
              "primate": "primates", "macaque": "macaques", "animal model": "animal models",
@@ -151,7 +195,25 @@ def classify_text(title: str, finding: str) -> Design:
         found = Design(MENDELIAN, "", m.group())
     if found is None and (m := _first(_RCT, texts)):
         found = Design(RCT, "", m.group())
-    return found or _study(title, finding, texts)
+    return found or _named(texts) or _study(title, finding, texts)
+
+
+def _named(texts: list[str]) -> Design | None:
+    """A design the title or finding names outright: case report, qualitative, modelling, experiment."""
+    if m := _first(_CASE, texts):
+        return Design(CASE_REPORT, f"case {m.group('c').lower()}", m.group())
+    if m := _first(_QUALITATIVE, texts):
+        return Design(QUALITATIVE, "", m.group())
+    if m := _first(_MODELLING, texts):
+        return Design(MODELLING, "", m.group())
+    if (m := _first(_EXPERIMENT, texts)) and not _first(_ANIMAL, texts):  # an animal experiment is animal research
+        said = next(_EXPERIMENT_SAID[k] for k, v in m.groupdict().items() if v)
+        return Design(EXPERIMENT, said, m.group())
+    # The title names the genre ("A Commentary"), and the paper counts nothing of its own (a cohort
+    # study "from a life-course perspective" is a cohort study).
+    if (m := _first(_PERSPECTIVE, texts[:1])) and not _first(_OWN_DATA, texts) and not _first(_SUBTYPE, texts):
+        return Design(PERSPECTIVE, m.group("p").lower(), m.group())
+    return None
 
 
 def _synthesis(texts: list[str]) -> Design | None:
@@ -164,7 +226,7 @@ def _synthesis(texts: list[str]) -> Design | None:
         qualifier = (m.group("q") or "").lower().rstrip("-")
         detail = qualifier if qualifier in ("narrative", "scoping") else ""
         return Design(NARRATIVE_REVIEW, detail, m.group().strip())
-    if m := _first(_REVIEW_VERB, texts):
+    if m := _first(_REVIEW_VERB, texts) or _first(_OVERVIEW, texts):
         return Design(NARRATIVE_REVIEW, "", m.group().strip())
     return None
 
@@ -177,16 +239,19 @@ def _study(title: str, finding: str, texts: list[str]) -> Design:
             return Design(OTHER)  # people and animals (or cells) in one paper: no single caveat fits
         organism = m.group("o").lower()
         return Design(ANIMAL, _ORGANISM.get(organism, organism), m.group())
-    if _first(_IN_VITRO, texts) or _first(_INTERVENTION, texts):
-        return Design(OTHER)  # cells, or an intervention that is not a randomised trial
+    if (m := _first(_IN_VITRO, texts)) is not None:
+        return Design(LAB, "cells", m.group()) if human is None else Design(OTHER)
+    if _first(_INTERVENTION, texts):
+        return Design(OTHER)  # an intervention that is neither a randomised trial nor a named experiment
     if m := _first(_SUBTYPE, texts):
         subtype = m.group("s").lower().replace(" ", "-")
         return Design(OBSERVATIONAL, "" if subtype == "observational" else subtype, m.group(),
                       in_people=human is not None)
     # The weak rules below rest on how a finding is worded, so a paper that argues or proposes
     # anywhere (even in a set-aside clause) is not taken for a study of its own.
-    if _first(_ARGUES, [title, finding]):
-        return Design(OTHER)
+    if m := _first(_ARGUES, [title, finding]):
+        # It argues, proposes or calls for something and counts nothing of its own: a perspective.
+        return Design(OTHER) if _first(_OWN_DATA, texts) else Design(PERSPECTIVE, "", m.group())
     if human is not None and (_first(_MEASURED, texts) or _first(_ASSOCIATION, texts)):
         return Design(OBSERVATIONAL, "", human.group(), in_people=True)
     # Associations count only in the finding: a title's "Disease Associated with Dysbiosis"

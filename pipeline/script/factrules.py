@@ -25,7 +25,9 @@ PEOPLE = (r"adults|participants|patients|children|adolescents|women|men|individu
            r"infants|students|workers|employees|veterans|nurses|athletes|residents|twins|pairs|families|"
            r"cases|controls|respondents|survivors|smokers|users|pregnancies|births|mothers|neonates|"
            r"mice|rats|animals|dogs|pigs|piglets|monkeys|macaques|zebrafish|flies")
-SAMPLE = rx(rf"(?<![\w.,])(?P<n>{INT}|{WORD_NUMBER})\s+(?P<mods>(?:(?!(?:{PEOPLE})\b)[A-Za-z][\w'-]*\s+){{0,3}}?)"
+# "per 10 000 workers" is a rate's denominator, not who was studied.
+SAMPLE = rx(rf"(?<![\w.,])(?<!per )(?<!\d[ \u2009\u202f])(?P<n>{INT}|{WORD_NUMBER})\s+"
+              rf"(?P<mods>(?:(?!(?:{PEOPLE})\b)[A-Za-z][\w'-]*\s+){{0,3}}?)"
               rf"(?P<noun>{PEOPLE})\b(?P<tail>\s+(?:with|without|aged|who had|undergoing|from)\s+"
               r"(?:(?!(?:and|who|were|was|in|at|over|for|to|randomi[sz]ed|followed|\w+ed|had|has|have|showed)\b)[\w'’-]+\s?){1,4})?")
 N_EQUALS = rx(rf"\b[nN]\s*=\s*(?P<n>{INT})")
@@ -108,3 +110,10 @@ PRIORITY = rx(r"\bfor the first time\b|\bto (?:our|the authors') knowledge\b"
                 r"(?P<w>first|largest|only|longest|biggest|earliest)(?=\s+(?:[\w-]+\s+){0,3}?(?:study|studies|trial|"
                 r"report|evidence|analysis|meta-analysis|cohort|investigation|demonstration|to|randomi[sz]ed|"
                 r"prospective|genome-wide|description|systematic))")
+
+# A bracketed aside made of statistics: "(HR 1.30, 95% CI 1.00–1.69; p = .04)", "(I² = 48%, χ²(27) = 51.9)",
+# "(median 72 nmol/L, IQR 31–160)", "[0.80, 0.97]". A count ("(186 854 participants)") or a name ("(especially
+# Faecalibacterium)") is not a statistic.
+STATISTIC = re.compile(r"\d\s*%|\bCI\b|[<>≤≥=±]\s*[-−]?\.?\d|\b(?:a?OR|a?HR|a?RR|IRR|SMD|W?MD|NNT|NNH|SD|SE|SEM|IQR|"
+                       r"median|mean|range|I²|R²|χ²|AUC|k|n|g|d|r|β|t|F|z)\b(?:\(\d+\))?\s*[=:]?\s*[-−]?\.?\d"
+                       r"|^\s*[-−]?\d[\d.]*\s*(?:,|–|to)\s*[-−]?\d[\d.]*\s*$")

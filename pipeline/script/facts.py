@@ -289,19 +289,29 @@ def _counts(text: str) -> Iterator[Fact]:
             yield _fact("percent", m, value=m.group("v"), number=float(m.group("v")))
 
 
+_COUNTED = re.compile(r"\s+(?:the\s+|an?\s+)?[\d.,]+%?\s+((?:(?!(?:in|of|by|among|than|and|or|from|at|over|during|for|"
+                      r"with|per)\b)[A-Za-z'’-]+\s?){1,4})", re.IGNORECASE)
 _EXPOSURE_THEN_VERB = re.compile(rf"(?:\([^()]{{1,8}}\))?\s+(?:{r.UP}|{r.DOWN})\b", re.IGNORECASE)
+
+
+def _not_an_outcome(verb: str, clause: str, m: re.Match[str], before: str, after: str) -> bool:
+    """True when the verb's words are a comparison or an exposure, not an outcome that moved."""
+    if verb in ("more", "less") and not re.match(r"\s*(?:likely|frequent|common|often|severe)", after):
+        return True  # "more than", "less than": a comparison of numbers, not an outcome moving
+    if verb in ("higher", "lower", "greater") and re.search(r"(?:predicted|liability to|genetically)\s+$", before):
+        return True  # "genetically predicted higher LDL": the exposure, not an outcome
+    if verb in ("higher", "lower", "greater") and m.group("obj") and _EXPOSURE_THEN_VERB.match(clause, m.end()):
+        return True  # "each 50 nmol/L higher Lp(a) raised CAD risk": the exposure, the subject of a verb
+    # "Increasing tree cover to 30% could have prevented...": what was done, not what moved
+    return verb.endswith("ing") and re.search(r"(?:^|\bthat|\bby|\bwith|[;:])\s*$", before, re.IGNORECASE) is not None
 
 
 def _direction(clause: str, m: re.Match[str]) -> tuple[str, str, int, int] | None:
     """(up/down/none/reversed, the outcome's words, where the fact starts and ends) for one verb, or None."""
     verb = m.group("verb").lower()
     after, before = clause[m.end("verb"):], clause[:m.start()]
-    if verb in ("more", "less") and not re.match(r"\s*(?:likely|frequent|common|often|severe)", after):
-        return None  # "more than", "less than": a comparison of numbers, not an outcome moving
-    if verb in ("higher", "lower", "greater") and re.search(r"(?:predicted|liability to|genetically)\s+$", before):
-        return None  # "genetically predicted higher LDL": the exposure, not an outcome
-    if verb in ("higher", "lower", "greater") and m.group("obj") and _EXPOSURE_THEN_VERB.match(clause, m.end()):
-        return None  # "each 50 nmol/L higher Lp(a) raised CAD risk": the exposure, the subject of a verb
+    if _not_an_outcome(verb, clause, m, before, after):
+        return None
     neutral = re.fullmatch(r.NEUTRAL, verb) is not None
     if neutral and not m.group("neg"):
         return None  # "altered", "affected": no direction to say
@@ -309,6 +319,11 @@ def _direction(clause: str, m: re.Match[str]) -> tuple[str, str, int, int] | Non
                                           r"[^,;]*$|\btrend (?:towards?|to)\s+$", before, re.IGNORECASE)
     value = "none" if negated else "down" if re.fullmatch(r.DOWN, verb) else \
         "reversed" if verb.startswith("revers") else "up"
+    if m.group("obj") and re.fullmatch(r"[\d.,]+", m.group("obj")):  # "prevented 2,644 premature deaths"
+        counted = _COUNTED.match(after)
+        if counted is None:
+            return None
+        return value, counted.group(1).strip(), m.start(), m.end("verb") + len(counted.group().rstrip())
     if m.group("obj"):
         return value, m.group("obj").strip(), m.start(), m.end()
     noun = r.NOUN_OBJECT.match(after) if verb.endswith(("ion", "ment", "ase", "ine")) else None
@@ -373,3 +388,27 @@ def _organism(m: re.Match[str]) -> Fact:
 def paper_facts(paper: Paper) -> Facts:
     """The facts of a paper's finding (papers are immutable, so this is cached)."""
     return extract(paper.finding, f"{paper.key}:finding")
+
+
+def without_statistics(text: str) -> str:
+    """The text without its bracketed statistics ("(HR 1.30, 95% CI 1.00–1.69; p = .04)", "[0.80, 0.97]").
+
+    A presenter says a paper's main estimate and its interval once, in a turn of its own when a
+    host asks how big (the effect move), and leaves the secondary figures (a chi-squared, an SD,
+    an IQR) to the paper: read out mid-sentence, a pile of brackets loses the listener.
+    """
+    out, depth, start, opener = [], 0, 0, ""
+    close = {"(": ")", "[": "]"}
+    kept_to = 0
+    for i, char in enumerate(text):
+        if depth == 0 and char in close:
+            depth, start, opener = 1, i, char
+        elif depth and char == opener:
+            depth += 1
+        elif depth and char == close[opener]:
+            depth -= 1
+            if depth == 0 and r.STATISTIC.search(text[start + 1:i]):
+                out.append(text[kept_to:start].rstrip())
+                kept_to = i + 1
+    out.append(text[kept_to:])
+    return "".join(out)

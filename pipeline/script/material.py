@@ -19,7 +19,8 @@ import re
 from dataclasses import dataclass
 
 from ..model import Paper
-from .facts import Fact, Facts, clauses, own, paper_facts
+from .facts import Fact, Facts, clauses, own, paper_facts, without_statistics
+from .grammar import article, has_verb
 from .views import Data, finalize
 
 _RESULT = frozenset({"direction", "effect", "null", "amount", "percent"})
@@ -28,17 +29,6 @@ _CONCLUDES = re.compile(r"\b(conclu\w*|these (?:findings|results|data)|this (?:s
                         r"is an? (?:effective|safe)|we argue|should be|may be)\b", re.IGNORECASE)
 _PRONOUNS = re.compile(r"\b(we|our|us|We|Our|Us)\b")
 _SAY_PRONOUN = {"we": "they", "our": "their", "us": "them"}
-# Bracketed statistics: said by the numbers move, so the finding is said without them.
-_STATS = re.compile(r"\s*\((?=[^()]*(?:\d\s*%|CI\b|[pP]\s*[<=>]|\b(?:OR|HR|RR|SMD|MD|WMD|I²|k|n|g|d|β)\s*[=:]?\s*"
-                    r"[-−]?\d))[^()]*\)")
-# A finite verb: the part is a clause ("probiotics lower migraine frequency"), not a noun phrase.
-_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|did|does|do|can|may|might|could|will|would|found|showed|"
-                   r"confirms?|predicts?|reduces|lowers|raises|increases|decreases|worsen|worsens|improves|reverse|"
-                   r"reverses|correlate|correlates|differ|plays?|remains?|persisted|developed|occurred)\b"
-                   # a participle is a verb unless it reads as an adjective ("evidence of raised LPS")
-                   r"|(?<!\bof )(?<!\band )(?<!\bwith )(?<!\bin )(?<!\bby )(?<!\bthe )(?<!\ba )(?<!\ban )(?<!\bor )"
-                   r"(?<!, )\b(?:reduced|lowered|raised|increased|decreased|worsened|improved|reversed|shortened)\b"
-                   r"|\b\w+ly (?:reduce|lower|raise|increase|decrease|improve|worsen)\b")
 _KIND_PHRASE = re.compile(r"^(?:[A-Za-z-]+\s+){0,2}(?:review|study|trial|meta-analysis|analysis|overview|perspective|"
                           r"commentary|survey)\s+\w+ing\b", re.IGNORECASE)
 _LINKING = re.compile(r"^(?:Additionally|Moreover|Furthermore|In addition|However|Overall|Also|Finally),\s*")
@@ -64,6 +54,7 @@ class Part:
     end: int
     facts: tuple[Fact, ...]
     kind_phrase: bool = False  # a noun phrase naming the paper's kind ("narrative review emphasising that ...")
+    article: str = ""    # what makes it whole: "a" for a note ("a strong call for ..."), "the" for a bare subject
 
 
 @dataclass(frozen=True)
@@ -116,9 +107,8 @@ def _role(facts: tuple[Fact, ...], words: str) -> str:
 
 
 def _is_clause(words: str) -> bool:
-    """A verb before any "that"/"which": "X confirms Y", not "a review emphasising that Y is Z"."""
-    head = re.split(r"\b(?:that|which|who|whether)\b", words, maxsplit=1)[0]
-    return bool(_VERB.search(head))
+    """A finite verb before any "that"/"which": "X confirms Y", not "a review emphasising that Y is Z"."""
+    return has_verb(words)
 
 
 def _sentence(text: str) -> str:
@@ -138,12 +128,15 @@ def parts(paper: Paper, facts: Facts | None = None, strip_stats: bool = False) -
         inside = tuple(f for f in facts.items if start <= f.start < end)
         words = _sentence(text[start:end])
         if strip_stats:
-            words = _sentence(_STATS.sub("", words.rstrip(".")))
+            words = _sentence(without_statistics(words.rstrip(".")))  # said by the numbers move
         words = _LINKING.sub("", words)  # "Additionally, ..." leans on a sentence the hosts don't say
         first = re.sub(r"^[A-Z][a-z]+ly\s+", "", words).split(" ", 1)[0].lower()
-        found.append(Part(voice(words, source), _role(inside, words), first in _REPORTING_VERBS,
-                          bool(_PRONOUNS.search(words)), _is_clause(words), bool(_OWN_SENTENCE.match(words)),
-                          start, end, inside, bool(_KIND_PHRASE.match(words)) and not _is_clause(words)))
+        clause, subjectless = _is_clause(words), first in _REPORTING_VERBS
+        kind_phrase = bool(_KIND_PHRASE.match(words)) and not clause
+        said_whole = "" if subjectless or kind_phrase else article(words, clause)
+        found.append(Part(voice(words, source), _role(inside, words), subjectless,
+                          bool(_PRONOUNS.search(words)), clause, bool(_OWN_SENTENCE.match(words)),
+                          start, end, inside, kind_phrase, said_whole))
     return found
 
 

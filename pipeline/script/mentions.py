@@ -26,10 +26,18 @@ if TYPE_CHECKING:
 
 SHORT, FULL, DATED, NAMED = "short", "full", "dated", "named"
 
-# The short noun of each design (designs.j2 `called` says the same words).
+# The short noun of each design (designs.j2 `called` and `this` say it, through `short_noun`).
 _SHORT = {designs.ANIMAL: "animal study", designs.RCT: "trial", designs.META_ANALYSIS: "meta-analysis",
           designs.SYSTEMATIC_REVIEW: "review", designs.MENDELIAN: "Mendelian randomisation study",
-          designs.OBSERVATIONAL: "observational study", designs.NARRATIVE_REVIEW: "review"}
+          designs.OBSERVATIONAL: "observational study", designs.NARRATIVE_REVIEW: "review",
+          designs.EXPERIMENT: "experiment", designs.LAB: "lab study", designs.CASE_REPORT: "case report",
+          designs.QUALITATIVE: "qualitative study", designs.MODELLING: "modelling study",
+          designs.PERSPECTIVE: "perspective"}
+
+
+def short_noun(kind: str) -> str:
+    """"review", "animal study": a design said in a word or two ("paper" when it is unknown)."""
+    return _SHORT.get(kind, "paper")
 
 
 def full_noun(kind: str, detail: str, evidence: str, in_people: bool) -> str:
@@ -39,11 +47,13 @@ def full_noun(kind: str, detail: str, evidence: str, in_people: bool) -> str:
     if kind == designs.OBSERVATIONAL and detail:
         return f"{detail} study"
     if kind == designs.OBSERVATIONAL and in_people:
-        return f"observational study in {evidence}"
+        return f"observational study in {evidence[:1].lower()}{evidence[1:]}"
     if kind == designs.NARRATIVE_REVIEW:
         return f"{detail} review" if detail else "review"
-    return {designs.RCT: "randomised controlled trial", designs.SYSTEMATIC_REVIEW: "systematic review"}.get(
-        kind, _SHORT.get(kind, ""))
+    if kind in (designs.EXPERIMENT, designs.CASE_REPORT, designs.PERSPECTIVE) and detail:
+        return detail
+    return {designs.RCT: "randomised controlled trial", designs.SYSTEMATIC_REVIEW: "systematic review",
+            designs.LAB: "lab study in cells"}.get(kind, _SHORT.get(kind, ""))
 
 
 def candidates(kind: str, detail: str, evidence: str, in_people: bool, year: str) -> list[tuple[str, str]]:

@@ -62,7 +62,7 @@ def content_words(papers: Sequence[Paper]) -> set[str]:
 
 def design_references(papers: Sequence[Paper]) -> set[str]:
     """How the script names these papers' designs ("the review", "this animal study", "next, a cohort study")."""
-    found = set()
+    found: set[str] = set()
     for paper in papers:
         d = design.classify(paper)
         for _, words in mentions.candidates(d.kind, d.detail, d.evidence, d.in_people, ""):

@@ -316,8 +316,8 @@ def _number_moves(values: dict[str, Any], opening: str, told: set[str] | None = 
         moves.append(Move("studies", 2, values))
     if values["effect"] is not None:
         moves.append(Move("effect", 3, values))
-    if values["i2"] is not None:
-        moves.append(Move("spread", 3, values))
+    if values["i2"] is not None and values["kind"] in (designs.META_ANALYSIS, designs.SYSTEMATIC_REVIEW):
+        moves.append(Move("spread", 3, values))  # "did the studies agree?" asks of a synthesis only
     return moves
 
 

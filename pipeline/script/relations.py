@@ -1,6 +1,7 @@
 """True links between two papers of an episode, from their facts rather than shared words.
 
-Two papers are said to agree only when they report the same outcome moving the same way;
+Two papers are said to agree only when they report the same outcome moving the same way (a
+shared content word, and the same head noun or one outcome's words inside the other's);
 they disagree when it moves opposite ways, and they "don't line up" when one reports an
 effect and the other none. An outcome is matched on its folded content words, without the
 words every outcome has ("risk", "levels") and without the show's topic. Other links: an
@@ -76,8 +77,16 @@ def outcomes(paper: Paper, topic: frozenset[str] = frozenset()) -> list[Outcome]
     return found
 
 
+def _head(words: str) -> str:
+    """The last word of an outcome, its head noun ("time" in "total sleep time")."""
+    found = _WORD.findall(words)
+    return fold(found[-1]) if found else ""
+
+
 def _compare(a: Outcome, b: Outcome) -> str | None:
-    if not a.key & b.key:
+    # One outcome, said two ways: a shared word, and the same head or one inside the other.
+    # "NREM sleep" and "total sleep time" share "sleep" but are two outcomes.
+    if not a.key & b.key or not (a.key <= b.key or b.key <= a.key or _head(a.words) == _head(b.words)):
         return None
     if a.polarity == b.polarity:
         return AGREE

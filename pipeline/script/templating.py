@@ -13,7 +13,7 @@ from jinja2.loaders import split_template_path
 
 from ..errors import TemplateError
 from . import views as v
-from .mentions import grouped
+from .mentions import grouped, short_noun
 
 # A rendered template is a dialogue: each turn starts with "A:" or "B:" (the first or
 # second host); following lines without a role continue that turn.
@@ -110,6 +110,7 @@ def template_environment(show_templates: Path | None = None, cache_dir: Path | N
     )
     env.filters.update(v.FILTERS)
     env.filters["grouped"] = grouped  # a list of papers by design, for designs.j2 `mentioned`
+    env.filters["short_noun"] = short_noun  # "review", "animal study": a design kind in a word or two
     return env
 
 

@@ -209,7 +209,7 @@ def paper_view(paper: Paper, number: int, total: int) -> PaperView:
         first_author_full=Data(first.display if first else "", f"{key}:authors"),
         second_author=Data(second.family if second else "", f"{key}:authors"),
         second_author_full=Data(second.display if second else "", f"{key}:authors"),
-        team=DataInt(len(people), f"{key}:authors"),
+        team=DataInt(paper.team_size, f"{key}:authors"),
         year=Data(paper.year if paper.year is not None else "", f"{key}:year"),
         month_name=Data(calendar.month_name[paper.month] if paper.month else "", f"{key}:month"),
         journal=Data(re.sub(r"^The ", "the ", paper.journal), f"{key}:journal"),  # "in the Journal of ..."

@@ -13,11 +13,8 @@ The default format, `deep-dive`, lives directly in `pipeline/script/templates/`;
 a folder there (`brief/`, `critique/`) or in a show's own `templates/` folder, holding only
 the parts (and macro files) it changes. A template name is looked up in this order:
 show `templates/<format>/`, papercast `templates/<format>/`, show `templates/`, papercast
-`templates/`. So a show overrides any template by putting a file of the same name in
-`templates/` (every format uses it unless the format has its own) or `templates/<format>/`,
-and adds a format by adding a folder. `{% import "macros.j2" %}` from a format's template
-finds that format's `macros.j2` first; `{% extends "deep-dive/paper.j2" %}` reaches the
-default format's version.
+`templates/` (a show overrides a template with a file of the same name, adds a format with a
+folder). Templates write roles: A asks and reacts, B reads; `reader` says which host is B.
 
 Length: each paper has a detail level (0 = title, authors, year, design and finding; up to
 `MAX_DETAIL`, which adds caveats, explanations, connections, recaps) and the episode has
@@ -44,6 +41,8 @@ from ..config import AudioSettings
 from ..errors import PapercastError, TemplateError
 from ..model import Paper, Script, Section, Turn
 from . import planner, views as v
+from .arrangement import Arrangement, Turns, choose, merge_turns, names_a_host, settled, swapped
+from .health import needs_disclaimer
 from .picker import Picker, sentence_patterns
 from .spoken import SpokenForm
 from .templating import (
@@ -82,9 +81,9 @@ def authors_phrase(paper: Paper) -> str:
     if not paper.authors:
         return "the authors"
     first = paper.authors[0].display
-    if len(paper.authors) == 1:
+    if paper.team_size == 1:
         return first
-    if len(paper.authors) == 2:
+    if paper.team_size == 2:
         return f"{first} and {paper.authors[1].display}"
     return f"{first} and colleagues"
 
@@ -179,7 +178,8 @@ class _Writer:
     """Renders one episode in one format at given detail levels."""
 
     def __init__(self, show_title: str, host_names: tuple[str, str], episode: EpisodeInfo,
-                 papers: Sequence[Paper], env: jinja2.Environment, fmt: str, reader: int = 1) -> None:
+                 papers: Sequence[Paper], env: jinja2.Environment, fmt: str, disclaimer: str = "auto",
+                 reader: int = 1) -> None:
         self.env, self.format, self.episode, self.papers = env, fmt, episode, list(papers)
         self.host_names = host_names
         self.roles = (1 - reader, reader)  # who plays A (asks, reacts) and B (reads titles, findings, recaps)
@@ -194,6 +194,7 @@ class _Writer:
             "host_a": v.Data(host_names[self.roles[0]], "show:host"),
             "host_b": v.Data(host_names[self.roles[1]], "show:host"),
             "episode": episode,
+            "disclaimer": needs_disclaimer(papers, disclaimer),  # "not medical advice": health papers only
             "episode_title": v.Data(episode.title, "episode:title"),
             "titled": not counts_only(episode.title),
             "description": v.Data(episode.description, "episode:description"),
@@ -232,30 +233,38 @@ class _Writer:
                 continue  # a show's own older template set may have no cold open
             pick.section = section.id
             context = {**self.base, **extra, "extent": extent, "pick": pick}
-            said = self._segment(name, context, pick, shapes) if part == "paper" else \
+            said = self._segment(name, context, pick, shapes, turns[-1][0] if turns else None) if part == "paper" else \
                 merge_turns(parse_dialogue(render(self.env, name, context), name))
-            turns.extend((self.roles[role], text, section.id) for role, text in said)
+            if turns and said and said[0][0] == turns[-1][0]:  # never one host twice across a boundary
+                if not names_a_host(said, self.host_names):
+                    said = swapped(said)
+                else:  # "I'm Maya" cannot change hands: the line joins the turn before it
+                    host, text, where = turns[-1]
+                    turns[-1], said = (host, f"{text} {said[0][1]}", where), said[1:]
+            turns.extend((host, text, section.id) for host, text in said)
             if any(t[2] == section.id for t in turns) and section.id not in {s.id for s in sections}:
                 sections.append(section)
-        return turns, sections
+        return [(self.roles[role], text, where) for role, text, where in turns], sections  # roles to hosts
 
     def _segment(self, name: str, context: dict[str, Any], pick: Picker,
-                 shapes: Counter[str]) -> list[tuple[int, str]]:
-        """A paper's segment, in the first arrangement whose shape the episode has used less than twice."""
+                 shapes: Counter[str], last_host: int | None) -> Turns:
+        """A paper's segment, in the arrangement `arrangement.choose` prefers among those tried."""
         view = context["p"]
         segment = self.segments.get(view.key)
         saved = copy.deepcopy(pick.__dict__)
-        said: list[tuple[int, str]] = []
+        tried: list[Arrangement] = []
         for variant in range(VARIANTS if segment is not None else 1):
             pick.__dict__.update(copy.deepcopy(saved))
             view.moves = planner.arrange(segment, view, variant) if segment is not None else ()
             said = merge_turns(parse_dialogue(render(self.env, name, context), name))
-            shape = "".join("AB"[host] + ("?" if v.unmark(text).rstrip().endswith("?") else ".")
-                            for host, text in said)
-            if shapes[shape] < 2:
+            tried.append(Arrangement(said, view.moves, copy.deepcopy(pick.__dict__)))
+            if settled(tried[-1], shapes, last_host):
                 break
-        shapes[shape] += 1
-        return said
+        best = choose(tried, shapes, last_host)
+        view.moves = best.moves
+        pick.__dict__.update(best.state)
+        shapes[best.shape] += 1
+        return best.said
 
     def _exists(self, name: str) -> bool:
         try:
@@ -265,17 +274,6 @@ class _Writer:
         except jinja2.TemplateError:
             return True  # it exists but is broken: rendering will report it with its line
         return True
-
-
-def merge_turns(turns: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """Consecutive lines of one host become one turn (moves may each begin with the same host)."""
-    merged: list[tuple[int, str]] = []
-    for host, text in turns:
-        if merged and merged[-1][0] == host:
-            merged[-1] = (host, f"{merged[-1][1]} {text}")
-        else:
-            merged.append((host, text))
-    return merged
 
 
 def _to_script(title: str, host_names: tuple[str, str], turns: list[tuple[int, str, str]],
@@ -319,13 +317,14 @@ def draft_script(
     minutes: float | None = None,
     words_per_minute: tuple[float, float] = DEFAULT_WPM,
     pauses: tuple[float, float] = (TURN_PAUSE_S, SECTION_PAUSE_S),
+    disclaimer: str = "auto",
     reader: int = 1,
 ) -> Draft:
     """Write the episode's script and say how it was made; host `reader` (the clearer voice) reads titles and recaps."""
     spoken = spoken or SpokenForm()
     if isinstance(env.loader, _FormatLoader) and format not in env.loader.formats():
         raise TemplateError(f"unknown format {format!r} (available: {', '.join(env.loader.formats())})")
-    writer = _Writer(show_title, host_names, episode, papers, env, format, reader)
+    writer = _Writer(show_title, host_names, episode, papers, env, format, disclaimer, reader)
     if minutes is None:
         minutes = DEFAULT_MINUTES.get(format)
     if minutes is not None and minutes <= 0:
@@ -416,9 +415,10 @@ def write_script(
     minutes: float | None = None,
     words_per_minute: tuple[float, float] = DEFAULT_WPM,
     pauses: tuple[float, float] = (TURN_PAUSE_S, SECTION_PAUSE_S),
+    disclaimer: str = "auto",
 ) -> Script:
     """The episode's dialogue: cold open and intro, one segment per paper, synthesis, outro."""
-    return draft_script(show_title, host_names, episode, papers, env, spoken, format=format,
-                        minutes=minutes, words_per_minute=words_per_minute, pauses=pauses).script
+    return draft_script(show_title, host_names, episode, papers, env, spoken, format=format, minutes=minutes,
+                        words_per_minute=words_per_minute, pauses=pauses, disclaimer=disclaimer).script
 
 

@@ -29,6 +29,7 @@ from pylatexenc.latexwalker import (
 from ..errors import SourceError
 from ..model import Author
 from .fields import Collected, build_paper, clean, date_parts, strip_markup
+from .names import ET_AL
 
 _context = get_default_latex_context_db()
 _context.add_context_category("papercast", prepend=True, macros=[MacroTextSpec("url", simplify_repl="%s")])
@@ -85,6 +86,7 @@ def _bibtex_authors(names: Any, where: str) -> tuple[Author, ...]:
         if not isinstance(name, NameParts):
             continue
         if name.last == ["others"] and not name.first:  # "and others" is BibTeX for "et al."
+            authors.append(ET_AL)  # not an author: the paper builder counts it as "more authors"
             continue
         if not (name.first or name.von or name.jr) and len(name.last) == 1 and _is_braced_group(name.last[0]):
             authors.append(Author(family=_decode(name.last[0], where), is_group=True))

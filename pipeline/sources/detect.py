@@ -21,10 +21,12 @@ def detect_new(text: str) -> str:
 
 
 def _table(lines: list[str]) -> str:
-    """"CSV" or "tab-separated" when every line has the same number (two or more) of separators."""
+    """"CSV" or "tab-separated" when every line has the same number (two or more) of separators
+    and the first is a header of short cells (a pasted citation has as many commas as the next)."""
     for separator, name in ((",", "a CSV table"), ("\t", "a tab-separated table")):
         counts = {line.count(separator) for line in lines}
-        if len(lines) >= 2 and len(counts) == 1 and min(counts) >= 2:
+        header = all(len(cell.split()) <= 4 for cell in lines[0].split(separator)) if lines else False
+        if len(lines) >= 2 and len(counts) == 1 and min(counts) >= 2 and header:
             return name
     return ""
 

@@ -188,6 +188,7 @@ class Collected:
         self.problems: list[SourceError] = []
         self.notes: list[str] = []
         self.found: list[str] = []  # for papers read from free text: the fields found, to be checked
+        self.partial: list[str] = []  # for papers read from free text without authors, year or finding
         self.places: dict[str, str] = {}  # key -> where the entry is, as messages name it
         self._keys: set[str] = set()
 
@@ -270,6 +271,8 @@ def build_paper(where: str, key: str, source: Path, authors: tuple[Author, ...],
         finding = shorten(finding, MAX_FINDING)
     # "et al." and "and others" stand for the authors not named: they are not an author.
     named = tuple(a for a in authors if a.family and not is_et_al(a.display))
+    more = len(named) < len([a for a in authors if a.family])
     return Paper(key=key, title=title, authors=named, journal=clean(fields["journal"]),
-                 year=year, month=month, day=day, doi=doi, url=url, finding=finding, source=str(source))
+                 year=year, month=month, day=day, doi=doi, url=url, finding=finding, source=str(source),
+                 more_authors=more)
 

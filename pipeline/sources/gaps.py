@@ -22,6 +22,11 @@ def gap_note(paper: Paper, where: str) -> str:
 
 def found_note(paper: Paper, where: str) -> str:
     """What was found for a paper read from free text: each field, how much of it, and what is missing."""
+    return f"{where}: {fields_found(paper)}"
+
+
+def fields_found(paper: Paper) -> str:
+    """"found title '…', 3 authors, date 2023-10, …; no DOI": the fields a paper has and those it lacks."""
     date = "-".join(f"{part:02d}" if index else str(part)
                     for index, part in enumerate((paper.year, paper.month, paper.day)) if part)
     found = [f"title {paper.title[:50]!r}" + ("…" if len(paper.title) > 50 else "")]
@@ -33,4 +38,15 @@ def found_note(paper: Paper, where: str) -> str:
         found.append(f"finding ({len(paper.finding.split())} words)")
     absent = [name for name, value in (("authors", paper.authors), ("date", date), ("journal", paper.journal),
                                        ("DOI", paper.doi), ("finding", paper.finding)) if not value]
-    return f"{where}: found {', '.join(found)}" + (f"; no {', '.join(absent)}" if absent else "")
+    return f"found {', '.join(found)}" + (f"; no {', '.join(absent)}" if absent else "")
+
+
+def partial_note(paper: Paper, where: str) -> str:
+    """"WHERE: read only partly ('Title'): no authors, year" for a paper taken from free text
+    without authors, a year or a finding (what a citation line or a post most often lacks), else ""."""
+    absent = [name for name, value in (("authors", paper.authors), ("year", paper.year), ("finding", paper.finding))
+              if not value]
+    if not absent:
+        return ""
+    title = paper.title[:50] + ("…" if len(paper.title) > 50 else "")
+    return f"{where}: read only partly ({title!r}): no {', '.join(absent)}"

@@ -19,9 +19,16 @@ def is_et_al(name: str) -> bool:
     return bool(_ET_AL_NAME.match(name.strip()))
 
 
+# Where a list said "et al.": kept as one marker so the paper knows more people wrote it
+# (see sources/fields.py, which drops it from the authors and sets Paper.more_authors).
+ET_AL = Author("et al.")
+
+
 def real_authors(authors: Iterable[Author]) -> tuple[Author, ...]:
-    """The authors without "et al." and "and others", which readers would take for a group."""
-    return tuple(a for a in authors if a.family and not is_et_al(a.display))
+    """The authors, with any "et al." or "and others" as one closing `ET_AL` marker."""
+    given = [a for a in authors if a.family]
+    named = tuple(a for a in given if not is_et_al(a.display))
+    return (*named, ET_AL) if len(named) < len(given) else named
 
 
 PARTICLES = frozenset("van von der den de del della dei di da dal dos das du la le ten ter bin ibn al el "
@@ -140,10 +147,17 @@ def _listed_name(part: str, trusted: bool) -> Author | None:
 
 
 def author_list(text: str, trusted: bool = False) -> tuple[Author, ...] | None:
+    """Authors from a written list, ending in the `ET_AL` marker when it said "et al." (see `_author_list`)."""
+    text = clean(text)
+    names = _author_list(text, trusted)
+    return (*names, ET_AL) if names and _ET_AL.search(text) else names
+
+
+def _author_list(text: str, trusted: bool) -> tuple[Author, ...] | None:
     """Authors from a written list ("A. Tang, Sufang Liu and Hui Shu", "Tang Y, Liu S", "Tang, Y.; Liu, S.",
     "Tang, Y., Liu, S., & Shu, H."); None when the text does not read as names, unless `trusted`
     (it followed an "Authors:" label), when each part becomes a name as well as it can."""
-    text = _ET_AL.sub("", clean(text)).strip(" ,;:")
+    text = _ET_AL.sub("", text).strip(" ,;:")
     last = text.rsplit(" ", 1)[-1]
     if text.endswith(".") and last.lower() not in _SUFFIXES and not _is_initials(last):
         text = text[:-1]  # the list's own full stop, not that of "Jr." or "H."

@@ -128,7 +128,8 @@ def store_path(show_root: Path) -> Path:
     return Path(show_root) / STORE
 
 
-def _check_show(show_root: Path) -> None:
+def check_show(show_root: Path) -> None:
+    """Refuse a folder that is not a show (it has no papercast.toml)."""
     # A typo in --show must not leave a papers/ folder somewhere that is not a show.
     if not (Path(show_root) / "papercast.toml").is_file():
         raise PapercastError(f"{show_root}: not a show folder (it has no papercast.toml)")
@@ -206,7 +207,7 @@ def dump_papers(papers: Sequence[Paper]) -> str:
     for paper in papers:
         row: dict[str, object] = {"key": paper.key, "title": paper.title}
         if paper.authors:
-            row["authors"] = [_author_yaml(a) for a in paper.authors]
+            row["authors"] = [_author_yaml(a) for a in paper.authors] + (["et al."] if paper.more_authors else [])
         if paper.journal:
             row["journal"] = paper.journal
         if paper.year is not None:
@@ -216,7 +217,8 @@ def dump_papers(papers: Sequence[Paper]) -> str:
     return _HEADER + yaml.safe_dump({"papers": rows}, allow_unicode=True, sort_keys=False, width=100)
 
 
-def _other_files(show_root: Path, store: Path) -> list[Path]:
+def other_paper_files(show_root: Path, store: Path) -> list[Path]:
+    """The show's paper files in papers/ other than its reading list `store`, by name."""
     folder = Path(show_root) / "papers"
     if not folder.is_dir():
         return []
@@ -238,10 +240,10 @@ def _read_store(store: Path) -> list[Paper]:
 
 def list_papers(show_root: Path) -> list[Paper]:
     """Every paper of the show: the reading list, then the other paper files in papers/ by name."""
-    _check_show(show_root)
+    check_show(show_root)
     store = store_path(show_root)
     papers = _read_store(store)
-    for path in _other_files(show_root, store):
+    for path in other_paper_files(show_root, store):
         papers.extend(read_papers(path))
     return papers
 
@@ -256,9 +258,14 @@ def paper_lines(papers: Sequence[Paper]) -> list[str]:
             source = paper.source
             count = sum(p.source == source for p in papers)
             lines.append(f"{source} ({count} paper{'s' * (count != 1)})")
-        who = paper.authors[0].family + (" et al." if len(paper.authors) > 1 else "") if paper.authors else ""
-        lines.append(f"  {paper.key:<{width}}  {paper.year or '    '}  {clean(who, 24):<24}  {paper.title}")
+        lines.append(paper_line(paper, width))
     return lines
+
+
+def paper_line(paper: Paper, width: int) -> str:
+    """One paper, aligned: key (padded to `width`), year, first author, title."""
+    who = paper.authors[0].family + (" et al." if len(paper.authors) > 1 else "") if paper.authors else ""
+    return f"  {paper.key:<{width}}  {paper.year or '    '}  {clean(who, 24):<24}  {paper.title}"
 
 
 # --- Adding ---------------------------------------------------------------------------
@@ -330,7 +337,7 @@ def add_papers(show_root: Path, files: Sequence[Path], format: str | None = None
     applies to every file; by default each file's format is detected from its content.
     `waiting` is called once when a build holds the show and `add` must wait for it.
     """
-    _check_show(show_root)
+    check_show(show_root)
     with exclusive(lock_path(show_root), waiting):  # a build or another `add` reads or writes the list
         return _add_papers(show_root, files, format, strict)
 
@@ -341,7 +348,7 @@ def _add_papers(show_root: Path, files: Sequence[Path], format: str | None, stri
     current = _read_store(store)
     notes: list[str] = []
     others: list[Paper] = []
-    for path in _other_files(show_root, store):
+    for path in other_paper_files(show_root, store):
         try:
             others.extend(read_source(path).papers)
         except SourceError as exc:

@@ -53,6 +53,7 @@ class SourceRead:
     notes: tuple[str, ...]  # things changed or left out of papers that were kept
     gaps: tuple[str, ...] = ()  # one per paper without a year, DOI or finding: what the hosts cannot say
     found: tuple[str, ...] = ()  # for free text: what was taken for each paper, so that it can be checked
+    partial: tuple[str, ...] = ()  # for free text: one line per paper read without authors, year or finding
 
 
 
@@ -140,7 +141,7 @@ def parse_source(text: str, path: Path, format: str | None = None, notes: Sequen
         raise NoPapersError(f"{path}: no papers found")
     gaps = [gap_note(paper, out.places.get(paper.key, f"{path}: entry '{paper.key}'")) for paper in out.papers]
     return SourceRead(path, kind, tuple(out.papers), tuple(out.problems), tuple(out.notes),
-                      tuple(note for note in gaps if note), tuple(out.found))
+                      tuple(note for note in gaps if note), tuple(out.found), tuple(out.partial))
 
 
 def read_source(path: Path, format: str | None = None) -> SourceRead:
@@ -227,6 +228,20 @@ def source_problems(sources: Sequence[Path]) -> list[SourceError]:
             found.extend(read_source(path).problems)
         except SourceError:
             continue  # a file that cannot be read at all is reported when the papers are loaded
+    return found
+
+
+def text_notes(sources: Sequence[Path]) -> list[str]:
+    """For paper files read as free text: each paper read only partly, then what was left out,
+    so that `script` and `episode` say what they did not take (as `add` does)."""
+    found: list[str] = []
+    for path in sources:
+        try:
+            read = read_source(path)
+        except SourceError:
+            continue  # reported when the papers are loaded
+        if read.format == "text":
+            found.extend([*read.partial, *read.notes])
     return found
 
 

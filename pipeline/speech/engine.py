@@ -74,6 +74,15 @@ class Engine(ABC):
     def synthesize(self, text: str, voice: str, rate: int) -> Audio:
         """Speak `text` with `voice` at `rate` words per minute; raise SynthesisError on failure."""
 
+    def check_voice(self, voice: str) -> None:
+        """Raise SynthesisError unless `voice` is one this engine can speak with on this machine.
+
+        Asked once per build before any turn is spoken, so a voice that is not there fails the
+        build at once instead of every turn of every episode.
+        """
+        if voice not in {v.id for v in self.voices()}:
+            raise SynthesisError(f"{self.name} has no voice {voice!r}; see `papercast voices`")
+
     def version(self) -> str:
         """What identifies this engine's output (package versions), for cache keys."""
         return "unknown"

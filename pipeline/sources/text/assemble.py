@@ -25,8 +25,9 @@ from typing import Any
 
 from ...errors import SourceError
 from ..fields import Collected, author_list, build_paper, clean, parse_date
-from ..gaps import found_note
+from ..gaps import found_note, partial_note
 from .chatter import strip_chatter
+from .findings import MarkedFinding
 from .runon import abstract_like, journal_of, lead_title, sentences, split_names
 from .tokens import DATE, SEPARATORS, Token, tokens
 
@@ -45,6 +46,7 @@ class _Record:
     started_by_field: bool = False  # began where a field of the paper before came again
     written: str = ""  # the text the title was taken from
     own: str = ""  # the poster's words cut from before the title
+    listed: bool = False  # began at a list item, so a list item of fields after it may be its own
 
     def has(self, kind: str) -> bool:
         """True when the record has a value for the field `kind`."""
@@ -125,10 +127,14 @@ class _Assembler:
     def field(self, token: Token, brk: str) -> None:
         """Put a field token in the current paper, or begin the next paper when it has the field already."""
         record, kind = self.current, token.kind
-        if record is None or (kind in _SINGLE and record.has(kind)):
+        # A list item with a citation is a new paper, unless it cites a listed title that has nothing
+        # yet ("- **Title**" then "- Zhao L, Lee X. Nature. 2014;511:216"); labelled fields in list
+        # items ("- Authors: ...", "- Published 2020") belong to the paper before.
+        new_item = brk == "item" and token.cited and record is not None and (record.content() or not record.listed)
+        if record is None or (kind in _SINGLE and record.has(kind)) or new_item:
             previous = record
             record = self.start(token.line)
-            record.started_by_field = previous is not None
+            record.started_by_field = previous is not None and not new_item
             carved = _carve(previous) if previous and previous.last == "finding" and brk == "" else None
             if carved:
                 record.fields["title"], authors, journal, record.line = carved
@@ -163,7 +169,7 @@ class _Assembler:
         """Plain text: a new paper's title after a break, else a field of the current paper."""
         record, text = self.current, token.text
         if record is None or brk == "item" or (brk == "blank" and record.content()):
-            self.start(token.line, text)
+            self.start(token.line, text).listed = brk == "item"
         elif "title" not in record.fields:
             if record.started_by_field and not text[:1].isupper() and not text[:1].isdigit():
                 self.left_out(token.line, text, "does not read as a title")
@@ -203,12 +209,28 @@ class _Assembler:
         else:
             self.left_out(line, text, "is not part of any field")
 
+    def marked(self, token: Token, marked: MarkedFinding, brk: str) -> None:
+        """A line marked as a finding ("-> ...", "Found that ..."): the current paper's finding when
+        it comes under that paper's title (an arrow may follow a blank line), else plain text."""
+        record = self.current
+        if (record is None or not record.has("title") or brk == "item" or (brk == "blank" and not marked.explicit)
+                or (marked.indented and set(record.fields) <= {"title"})):
+            self.plain(Token("plain", token.text, token.line), brk)
+        elif record.finding and brk == "":
+            record.finding.append((marked.text, token.line))
+            record.last, record.last_line = "finding", token.line
+        else:
+            self.field(Token("finding", marked.text, token.line), brk)
+
     def feed(self, found: list[Token]) -> None:
         """Group every token into papers, tracking the break (blank line, new item) before each."""
         brk = ""
         for token in found:
             if token.kind == "break":
                 brk = "item" if "item" in (token.text, brk) else "blank"
+                continue
+            if token.kind == "extra":  # words in a reference line that are no field
+                self.left_out(token.line, token.text, "is not part of any field")
                 continue
             if token.kind == "remark":
                 self.left_out(token.line, token.text, "is a note, not a paper")
@@ -217,6 +239,8 @@ class _Assembler:
             if token.kind == "label":  # a label with no text after it
                 self.notes.append((token.line, f"{self.name}: line {token.line}: a {token.text} label with no "
                                                "text; left out"))
+            elif token.kind == "finding" and isinstance(token.value, MarkedFinding):
+                self.marked(token, token.value, brk)
             elif token.kind == "plain":
                 self.plain(token, brk)
             else:
@@ -297,3 +321,5 @@ def read(path: Path, text: str, out: Collected) -> None:
             paper = build_paper(where, "", path, authors, out.notes, **fields)
             out.keep(paper, where)
             out.found.append(found_note(paper, where))
+            if partial_note(paper, where):
+                out.partial.append(partial_note(paper, where))

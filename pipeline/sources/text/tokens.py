@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..fields import DATE_PATTERN, clean, parse_date
+from ..fields import DATE_PATTERN, author_list, clean, parse_date
 from ..identifiers import identifier_url
-from .citations import Reference, reference
+from .citations import Reference, lead_date, leading_names, reference, split_identifiers
+from .findings import indented_finding, marked_finding
 
 DATE = rf"(?i:{DATE_PATTERN})"
 # One alternative per kind of field. Labels start with a capital ("Summary:", "KEY FINDING:"), so
@@ -35,10 +36,9 @@ _RULE = re.compile(r"^\s*(?:[=\-_*~]\s*){3,}$")  # a Markdown heading underline 
 # A note to self, never a paper: "TODO: ...", "Also: ask Priya ...", "NB ...".
 REMARK = re.compile(r"^(?:TODO|FIXME|NB|N\.B\.|PS|P\.S\.|Also|Note|Edit|Update|Aside|Reminder|Ask)\b\s*[:.!-]",
                     re.IGNORECASE)
-# Volume, issue and pages after a reference's date or journal: ";12(10):1222-3." or "342(6156), 373–377.".
-_VOLUME = re.compile(r"^[\s;:,.]*(?:\d+\s*(?:\([^)]*\))?(?:\s*[:,]\s*e?\d+(?:[–-]e?\d+)?)?)?[\s.;,]*")
 # Where a reference may start inside a line: after a sentence or colon, or after a title and a dash.
-_REFERENCE_START = re.compile(r"(?:(?<=[.:!?])|(?P<dash>\s[—–-]))\s+(?=[A-Z])")
+_REFERENCE_START = re.compile(r"(?:(?<=[.:!?])(?<!\b[A-Z]\.)|(?P<dash>\s[—–-]))\s+(?=[A-Z])")  # not after "M."
+_LABEL_START = re.compile(r"^\s*(?:[-*•]\s+)?[A-Z][\w;]*(?:\s+\w+)?\s*:\s")  # "Summary: ", "Key finding: "
 SEPARATORS = " \t·•|–—-,;:/"
 
 
@@ -50,7 +50,8 @@ class Token:
     kind: str
     text: str
     line: int
-    value: Any = None  # parsed already: a reference line's authors or date
+    value: Any = None  # parsed already: a reference line's authors or date, a marked finding
+    cited: bool = False  # a field read from a citation line
 
 
 def trim_doi(doi: str) -> str:
@@ -84,15 +85,19 @@ def _reference_tokens(tokens: list[Token], line: str, number: int) -> str:
         return line
     if before:
         tokens.append(Token("remark", before, number))
-    title = title or ref.title
+    title, ids = split_identifiers(title) if title else (ref.title, [])
     if title:  # a full reference is a paper of its own
         tokens.append(Token("break", "item", number))
-        tokens.append(Token("title", title, number))
-    tokens.append(Token("authors", line, number, ref.authors))
+        tokens.append(Token("title", title, number, cited=True))
+    if ref.authors:
+        tokens.append(Token("authors", line, number, ref.authors, cited=True))
     if ref.journal:
-        tokens.append(Token("journal", ref.journal, number))
-    tokens.append(Token("date", line, number, ref.date))
-    return _VOLUME.sub("", ref.rest, count=1)
+        tokens.append(Token("journal", ref.journal, number, cited=True))
+    if ref.date:
+        tokens.append(Token("date", line, number, ref.date, cited=True))
+    if ref.extra:
+        tokens.append(Token("extra", ref.extra, number))
+    return " ".join([*ids, ref.rest])  # the links and ids: volume and pages were read with the journal
 
 
 def _line_tokens(tokens: list[Token], line: str, number: int) -> None:
@@ -120,16 +125,53 @@ def _line_tokens(tokens: list[Token], line: str, number: int) -> None:
         tokens.append(Token("label", label, number))
 
 
+def _prose(line: str) -> bool:
+    """A line of four words or more with no field in it, no list of names and no citation."""
+    text = line.strip()
+    return (len(text.split()) >= 4 and _MARKER.search(text) is None and not text.endswith(":")
+            and author_list(text) is None and reference(text) is None)
+
+
+def _dated(line: str) -> bool:
+    """True when `line` holds a whole citation: a title and a date."""
+    ref = reference(line)
+    return ref is not None and bool(ref.title) and ref.date is not None
+
+
+def unwrap(lines: Sequence[str], numbers: Sequence[int]) -> tuple[list[str], list[int]]:
+    """Lines with each citation wrapped onto the next line (as e-mail does at 72 characters) joined
+    back: a line that starts a citation but has no date yet, when the next line completes it."""
+    joined, kept = list(lines), list(numbers)
+    index = 0
+    while index < len(joined) - 1:
+        line, following = joined[index], joined[index + 1]
+        item = _ITEM.match(line)
+        text = line[item.end():] if item else line
+        bullet = _ITEM.match(following)
+        starts_item = bullet is not None and len(bullet.group(1).expandtabs()) < 2
+        names = leading_names(text.strip()) if len(line) < 400 else None
+        # A title begun after the names (not a line of names and a year alone), and no label next.
+        title_begun = names is not None and re.search(r"[^\W\d]", lead_date(text.strip()[names[1]:])[1])
+        if (following.strip() and not starts_item and title_begun and not _LABEL_START.match(following)
+                and not marked_finding(following) and not _dated(text) and _dated(f"{text} {following.strip()}")):
+            joined[index:index + 2] = [f"{line.rstrip()} {following.strip()}"]
+            del kept[index + 1]
+        index += 1
+    return joined, kept
+
+
 def tokens(lines: Sequence[str], numbers: Sequence[int]) -> list[Token]:
     """The tokens of every line (numbered as in the file), Markdown links, emphasis and e-mail
-    quoting undone."""
+    quoting undone, wrapped citations joined."""
     found: list[Token] = []
+    lines, numbers = unwrap(lines, numbers)
     for number, raw in zip(numbers, lines, strict=True):
         line = _QUOTE.sub("", raw).replace("\u00a0", " ")
         if not line.strip() or _RULE.match(line):
             found.append(Token("break", "blank", number))
             continue
         item = _ITEM.match(line)
+        indented = len(line.expandtabs()) - len(line.expandtabs().lstrip()) >= 2
         if item:
             if len(item.group(1).expandtabs()) < 2:  # an indented sub-bullet is part of its paper
                 found.append(Token("break", "item", number))
@@ -137,6 +179,16 @@ def tokens(lines: Sequence[str], numbers: Sequence[int]) -> list[Token]:
         line = _EMPHASIS.sub("", _LINK.sub(r"\1 \2", line)).replace("<http", "http")
         if REMARK.match(line.strip()):
             found.append(Token("remark", clean(line), number))
+            continue
+        labelled = _MARKER.match(line.strip())  # "Key finding: ..." is read as a label, its text as written
+        marked = None if labelled and labelled.lastgroup == "label" else marked_finding(line)
+        if marked is None and indented and _prose(line):
+            marked = indented_finding(line)
+        if marked and reference(marked.text) is not None:  # "– Zhao L, ... Nature 2014": a list item
+            found.append(Token("break", "item", number))
+            line = marked.text
+        elif marked:
+            found.append(Token("finding", clean(line), number, marked))
             continue
         _line_tokens(found, _reference_tokens(found, line, number), number)
     return found

@@ -94,6 +94,9 @@ class Pyttsx3Engine(Engine):
         except metadata.PackageNotFoundError:  # pragma: no cover
             return "pyttsx3-unknown"
 
+    def check_voice(self, voice: str) -> None:
+        self.resolve_voice(voice)
+
     def resolve_voice(self, voice: str) -> str:
         """The canonical id of `voice` ("gmw/en-us+f3"); an unknown voice or variant is an error.
 

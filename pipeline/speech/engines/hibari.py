@@ -55,9 +55,7 @@ class HibariEngine(Engine):
     supports_pitch = True
 
     def __init__(self) -> None:
-        problem = offline.onnxruntime_problem()
-        if problem:  # it would send telemetry: never load it that way
-            raise SynthesisError(problem)
+        offline.require_quiet_onnxruntime()  # it would send telemetry: never load it that way
         try:
             import hibari
             import hibari.dsp
@@ -113,6 +111,9 @@ class HibariEngine(Engine):
             f"hibari has no voice {voice!r}; local voices: {', '.join(v.id for v in self.voices())} "
             f"(or give an .onnx model file's path)"
         )
+
+    def check_voice(self, voice: str) -> None:
+        self.resolve(voice)
 
     def voices(self) -> list[Voice]:
         found: list[Voice] = []

@@ -54,9 +54,7 @@ class PiperEngine(Engine):
     supports_pitch = True
 
     def __init__(self) -> None:
-        problem = offline.onnxruntime_problem()
-        if problem:  # it would send telemetry: never load it that way
-            raise SynthesisError(problem)
+        offline.require_quiet_onnxruntime()  # it would send telemetry: never load it that way
         try:
             import numpy
             import onnxruntime
@@ -101,6 +99,9 @@ class PiperEngine(Engine):
             if not needed.is_file():
                 raise SynthesisError(f"piper voice file {str(needed)!r} does not exist")
         return model.resolve(), config.resolve(), self._speaker(config, speaker) if speaker else None
+
+    def check_voice(self, voice: str) -> None:
+        self.resolve(voice)
 
     @staticmethod
     def _speaker(config: Path, speaker: str) -> int:
