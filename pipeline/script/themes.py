@@ -127,6 +127,13 @@ class _Seen:
     in_title: bool    # that occurrence is in the title (title case needs lowering)
     ends_run: bool    # some occurrence ends its run of content words: a noun phrase, not a modifier
     alone: bool = False  # some occurrence is a run of its own ("events", not only "vascular events")
+    proper: frozenset[str] = frozenset()  # words capitalised mid-sentence outside the title: "European"
+
+
+def _proper(text: str, part: list[re.Match[str]], title_chars: int) -> frozenset[str]:
+    """The words of a run written with a capital where a sentence does not start ("293 European cities")."""
+    return frozenset(m.group() for m in part if m.start() >= title_chars and re.fullmatch(r"[A-Z][a-z]+", m.group())
+                     and not re.search(r"(?:^|[.!?:\"“])\s*$", text[title_chars:m.start()]))
 
 
 def paper_terms(text: str, title_chars: int = 0) -> dict[str, _Seen]:
@@ -155,13 +162,16 @@ def paper_terms(text: str, title_chars: int = 0) -> dict[str, _Seen]:
                 ends = start + size == len(run)
                 alone = size == len(run)
                 seen = terms.get(key)
+                if seen is not None:
+                    seen = replace(seen, proper=seen.proper | _proper(text, part, title_chars))
+                    terms[key] = seen
                 if seen is None:
                     terms[key] = _Seen(text[part[0].start():part[-1].end()], part[0].start() < title_chars, ends,
-                                       alone)
+                                       alone, _proper(text, part, title_chars))
                 elif ends and (not seen.ends_run or _unhyphenated(seen.surface, text[part[0].start():part[-1].end()])):
                     # keep the wording of its use as a noun phrase ("low blood pressure", not "blood-pressure control")
                     terms[key] = _Seen(text[part[0].start():part[-1].end()], part[0].start() < title_chars, True,
-                                       alone or seen.alone)
+                                       alone or seen.alone, seen.proper)
                 elif alone and not seen.alone:
                     terms[key] = replace(seen, alone=True)
     return terms
@@ -172,7 +182,7 @@ def _display(seen: _Seen) -> str:
     if not seen.in_title:
         return seen.surface
     return re.sub(r"[^\W\d_]+", lambda m: m.group().lower() if re.fullmatch(r"[A-Z][a-z]+", m.group())
-                  and not _TAXON.match(m.group()) else m.group(), seen.surface)
+                  and not _TAXON.match(m.group()) and m.group() not in seen.proper else m.group(), seen.surface)
 
 
 def _unhyphenated(before: str, now: str) -> bool:
@@ -183,7 +193,8 @@ def _unhyphenated(before: str, now: str) -> bool:
 def said_form(seen: _Seen) -> str:
     """A term as said mid-sentence: title case undone, and a capital that only began a sentence lowered."""
     text = _display(seen)
-    if re.fullmatch(r"[A-Z][a-z]+(?: [a-z][\w-]*)*", text) and not _TAXON.match(text.split()[0]):
+    if re.fullmatch(r"[A-Z][a-z]+(?: [a-z][\w-]*)*", text) and not _TAXON.match(text.split()[0]) \
+            and text.split()[0] not in seen.proper:
         text = text[0].lower() + text[1:]  # "Sensitivity analyses" began a sentence
     return text
 
