@@ -15,8 +15,8 @@ from ..errors import TemplateError
 from . import views as v
 from .mentions import grouped, short_noun
 
-# A rendered template is a dialogue: each turn starts with "A:" or "B:" (the first or
-# second host); following lines without a role continue that turn.
+# A rendered template is a dialogue: each turn starts with "A:" or "B:" (the curious host or
+# the reader; the writer gives each role to a host); following lines without a role continue it.
 _ROLE_LINE = re.compile(r"^\s*([AB])\s*:\s*(.*)$")
 ROLES = {"A": 0, "B": 1}
 
