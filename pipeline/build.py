@@ -28,7 +28,7 @@ from .audio import (
     mp3_duration,
 )
 from .audio.assemble import layout
-from .audio.episode import EncodedEpisode, EpisodeJob, encode_episode
+from .audio.episode import EncodedEpisode, EpisodeJob, LoadedTurns, encode_episode
 from .audio.turnform import flac_frames
 from .config import (
     CONFIG_NAME,
@@ -42,6 +42,7 @@ from .config import (
     lock_path,
 )
 from .errors import PapercastError, SynthesisError
+from .feeds import TurnSupply
 from .fsutil import atomic_write, exclusive, remove_temporary
 from .plan import (
     EpisodePlan,
@@ -87,8 +88,10 @@ from .speech.pronounce import pronunciation_table
 
 
 def episode_job(plan: EpisodePlan, settings: AudioSettings, cache: TurnCache) -> EpisodeJob:
-    """The episode's join-and-encode job: its turns from the cache, its chapters timed by the turns' lengths."""
-    turns: list[tuple[str, bytes]] = []
+    """The episode's join-and-encode job: its turns' layout from the cache, its chapters timed by it.
+
+    The turns themselves are not in it: the scheduler gives the job a feed to read them one at a time.
+    """
     lengths: list[tuple[str, int]] = []
     for number, (turn, key) in enumerate(zip(plan.script.turns, plan.keys, strict=True), start=1):
         flac = cache.turn(key, settings.sample_rate)
@@ -100,19 +103,21 @@ def episode_job(plan: EpisodePlan, settings: AudioSettings, cache: TurnCache) ->
             raise SynthesisError(f"turn {number}: its audio is missing or damaged in the cache at "
                                  f"{cache.turn_path(key, settings.sample_rate)} (it is synthesised again on the "
                                  "next build)")
-        turns.append((turn.section, flac or b""))
         lengths.append((turn.section, frames))
     timeline = layout(lengths, settings)
     cover = plan.tags.cover
-    return EpisodeJob(stem=plan.stem, turns=tuple(turns), settings=settings, tags=replace(plan.tags, cover=None),
-                      chapters=tuple(chapters(plan.script, timeline)), timeline=timeline,
-                      cover=cover.read_bytes() if cover else b"", cover_suffix=cover.suffix if cover else ".png")
+    return EpisodeJob(stem=plan.stem, sections=tuple(section for section, _ in lengths), settings=settings,
+                      tags=replace(plan.tags, cover=None), chapters=tuple(chapters(plan.script, timeline)),
+                      timeline=timeline, cover=cover.read_bytes() if cover else b"",
+                      cover_suffix=cover.suffix if cover else ".png")
 
 
 def produce_episode(plan: EpisodePlan, settings: AudioSettings, cache: TurnCache,
                     target: Path) -> tuple[Timeline, Loudness]:
     """Join the cached turns and encode the episode's MP3, with chapters, to `target` (atomically), in this process."""
-    result = encode_episode(episode_job(plan, settings, cache))
+    rate = settings.sample_rate
+    turns = LoadedTurns(tuple((cache.turn(key, rate) or b"", cache.turn_meter(key, rate)) for key in plan.keys))
+    result = encode_episode(replace(episode_job(plan, settings, cache), feed=turns))
     atomic_write(target, result.data)
     return result.timeline, result.loudness
 
@@ -214,6 +219,10 @@ def _published(show: ShowConfig, repair: bool,
     return records, shown, guid, files
 
 
+def _turn_cache(show: ShowConfig) -> TurnCache:
+    return TurnCache(show.state_dir / "cache" / "turns")
+
+
 def worker_scratch(show: ShowConfig) -> Path:
     """Where the workers' engines keep their temporary files: a folder of the system's named for the show.
 
@@ -251,25 +260,25 @@ def build_show(root: str | Path = ".", jobs: int | None = None, progress: Progre
     if executor is None and address:
         from .cluster import cluster_executor  # Dask is imported only when a build uses it
 
-        with cluster_executor(address) as (dask, window):
-            return _locked_build(show, started, jobs, progress, dask, window, repair)
+        with cluster_executor(address, _turn_cache(show), show.audio.sample_rate) as (dask, window, supply):
+            return _locked_build(show, started, jobs, progress, dask, window, repair, supply)
     return _locked_build(show, started, jobs, progress, executor, None, repair)
 
 
 def _locked_build(show: ShowConfig, started: float, jobs: int | None, progress: Progress,
-                  executor: Executor | None, window: Window, repair: bool) -> Report:
+                  executor: Executor | None, window: Window, repair: bool, supply: TurnSupply | None = None) -> Report:
     """build_show, once it has its executor."""
     # A scheduled build and one started by hand, or an `add`, must not write the same files at once.
     with exclusive(lock_path(show.root), lambda: progress.note("waiting for another papercast run in this show")):
         sweep(show)  # under the lock: no other run is using these files
         try:
-            return _build(show, started, jobs, progress, executor, window, repair)
+            return _build(show, started, jobs, progress, executor, window, repair, supply)
         finally:
             sweep(show)  # the workers have stopped: what they left in the scratch folder goes too
 
 
 def _build(show: ShowConfig, started: float, jobs: int | None, progress: Progress, executor: Executor | None,
-           window: Window = None, repair: bool = False) -> Report:
+           window: Window = None, repair: bool = False, supply: TurnSupply | None = None) -> Report:
     """build_show, holding the show's lock: gather, plan, produce, publish."""
     report = Report()
     # First: a host's engine or voice that cannot speak fails every episode, so before any slow work.
@@ -277,7 +286,7 @@ def _build(show: ShowConfig, started: float, jobs: int | None, progress: Progres
     for notice in notices:
         progress.note(notice)
     records, shown, guid, files = _published(show, repair, progress)
-    cache = TurnCache(show.state_dir / "cache" / "turns")
+    cache = _turn_cache(show)
     definitions = _definitions(show, report, progress)
     cover = show.feed_dir / write_cover(show)
     plans, published, plan_index = _plan(show, definitions, hosts, cover, records, shown, files, cache, report,
@@ -296,7 +305,7 @@ def _build(show: ShowConfig, started: float, jobs: int | None, progress: Progres
 
     failed = render_episodes(to_build, hosts, cache, lambda plan: episode_job(plan, show.audio, cache), finish,
                              report, progress, jobs, executor, window, show.audio.sample_rate,
-                             scratch=worker_scratch(show))
+                             scratch=worker_scratch(show), supply=supply)
     for plan in to_build:
         if plan.definition.id in failed:
             report.failed.append((plan.definition.id, failed[plan.definition.id]))

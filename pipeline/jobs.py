@@ -33,11 +33,12 @@ class TurnJob:
 
 @dataclass(frozen=True)
 class SpokenTurn:
-    """A synthesis job's result: the turn in the episode's format as FLAC, for the client to cache."""
+    """A synthesis job's result: the turn in the episode's format as FLAC and its loudness figures, for the cache."""
 
     key: str
     flac: bytes
     seconds: float
+    meter: bytes = b""
 
 
 # Engines hold native state and are used by one thread at a time (a Dask worker may run several).
@@ -60,4 +61,4 @@ def synthesize_turn(job: TurnJob) -> SpokenTurn:
             raise type(exc)(f"on worker {worker_name()}: {exc}") from None
         raise
     turn = episode_turn(audio, AudioSettings(sample_rate=job.sample_rate))
-    return SpokenTurn(key=job.key, flac=turn.flac, seconds=audio.duration)
+    return SpokenTurn(key=job.key, flac=turn.flac, seconds=audio.duration, meter=turn.meter)

@@ -15,6 +15,7 @@ from concurrent.futures import (
     ThreadPoolExecutor,
     wait,
 )
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from .audio.episode import EncodedEpisode, EpisodeJob, encode_episode
 from .audio.turnform import episode_turn
 from .config import AudioSettings, Host
 from .errors import PapercastError, failure_reason
+from .feeds import TurnServer, TurnSupply
 from .jobs import SpokenTurn, TurnJob, synthesize_turn
 from .plan import EpisodePlan
 from .report import Progress, Report
@@ -68,6 +70,8 @@ class _Run:
                  rate: int, report: Report, progress: Progress) -> None:
         self.ordered, self.hosts, self.cache, self.rate = ordered, hosts, cache, rate
         self.report, self.progress = report, progress
+        self.supply: TurnSupply | None = None  # given by `run`
+        self.retried: set[str] = set()  # episodes sent a second time, their turns from the cache
         self.waiting: dict[str, set[str]] = {plan.stem: set() for plan in ordered}  # turns each episode needs
         self.queue: deque[TurnJob] = deque()  # turns not yet submitted, in synthesis order
         self.turns: dict[Future[Any], str] = {}  # turn futures in flight, by key
@@ -98,7 +102,8 @@ class _Run:
         audio = self.cache.get(key) if key in self.cache else None
         if audio is None:
             return False
-        self.cache.put_turn(key, self.rate, episode_turn(audio, AudioSettings(sample_rate=self.rate)).flac)
+        turn = episode_turn(audio, AudioSettings(sample_rate=self.rate))
+        self.cache.put_turn(key, self.rate, turn.flac, turn.meter)
         return True
 
     def fill(self, pool: Executor, window: Window) -> None:
@@ -114,22 +119,27 @@ class _Run:
 
     def start(self, plan: EpisodePlan, pool: Executor, make_job: MakeJob) -> None:
         """Submit the episode's join-and-encode job, or fail it for a turn that could not be spoken."""
+        assert self.supply is not None
         problem = _turn_failure(plan, self.hosts, self.turn_errors)
         try:
             if problem:
                 raise PapercastError(problem)
-            self.episodes[pool.submit(encode_episode, make_job(plan))] = plan
+            job = replace(make_job(plan), feed=self.supply.feed(plan.keys))
+            self.episodes[pool.submit(encode_episode, job)] = plan
         except Exception as exc:  # reading its turns or cover: this episode fails, the build goes on
             self.failed[plan.definition.id] = failure_reason(exc)
             self.progress.episode_done(plan.definition.id, "failed")
+            self.supply.done(plan.keys)
 
     def turn_done(self, future: Future[Any], pool: Executor, make_job: MakeJob) -> None:
         """Cache a spoken turn (or note why it failed) and start the episodes it completes."""
         key = self.turns.pop(future)
         try:
             spoken: SpokenTurn = future.result()
-            self.cache.put_turn(key, self.rate, spoken.flac)
+            self.cache.put_turn(key, self.rate, spoken.flac, spoken.meter)
             self.report.turns_synthesized += 1
+            assert self.supply is not None
+            self.supply.spoken(key, future)
         except lost_worker_errors() as exc:  # a worker died (a crash in an engine's native code)
             self.turn_errors[key] = f"a synthesis worker stopped: {exc}"
         except Exception as exc:  # any engine's own exception fails only this turn's episodes
@@ -141,11 +151,27 @@ class _Run:
                 if not self.waiting[plan.stem]:
                     self.start(plan, pool, make_job)
 
-    def episode_done(self, future: Future[Any], finish: Finish) -> None:
+    def episode_done(self, future: Future[Any], pool: Executor, make_job: MakeJob, finish: Finish) -> None:
         """Write an encoded episode (on this machine) and count it."""
         plan = self.episodes.pop(future)
+        assert self.supply is not None
+        failure: Exception | None = None
         try:
-            finish(plan, future.result())
+            result = future.result()
+        except Exception as exc:  # noqa: BLE001 (whatever it was, the episode may get one more try)
+            if plan.stem not in self.retried and self.supply.retry(plan.keys):
+                # Its turns came from where they were spoken, and a worker holding some was lost:
+                # the cluster spoke them again, maybe not to the same samples. Once more, from the cache.
+                self.retried.add(plan.stem)
+                self.supply.done(plan.keys)  # this try's hold on its turns: the next reads them afresh
+                self.start(plan, pool, make_job)
+                return
+            failure = exc
+        self.supply.done(plan.keys)
+        try:
+            if failure is not None:
+                raise failure
+            finish(plan, result)
             self.progress.episode_done(plan.definition.id, "built")
         except lost_worker_errors() as exc:
             self.failed[plan.definition.id] = f"the worker encoding it stopped: {exc}"
@@ -154,8 +180,9 @@ class _Run:
             self.failed[plan.definition.id] = failure_reason(exc)
             self.progress.episode_done(plan.definition.id, "failed")
 
-    def run(self, pool: Executor, window: Window, make_job: MakeJob, finish: Finish) -> None:
+    def run(self, pool: Executor, window: Window, make_job: MakeJob, finish: Finish, supply: TurnSupply) -> None:
         """Until every turn is spoken and every episode written."""
+        self.supply = supply
         for plan in self.ordered:
             if not self.waiting[plan.stem]:
                 self.start(plan, pool, make_job)
@@ -166,21 +193,23 @@ class _Run:
                 if future in self.turns:
                     self.turn_done(future, pool, make_job)
                 else:
-                    self.episode_done(future, finish)
+                    self.episode_done(future, pool, make_job, finish)
             self.fill(pool, window)
 
 
 def render_episodes(plans: Sequence[EpisodePlan], hosts: tuple[Host, Host], cache: TurnCache,
                     make_job: MakeJob, finish: Finish, report: Report, progress: Progress,
                     jobs: int | None = None, executor: Executor | None = None,
-                    window: Window = None, rate: int = 44100, scratch: Path | None = None) -> dict[str, str]:
+                    window: Window = None, rate: int = 44100, scratch: Path | None = None,
+                    supply: TurnSupply | None = None) -> dict[str, str]:
     """Synthesise every turn not yet cached, once each, and encode each episode as soon as its turns are.
 
     Both are jobs on `executor` when given (left open; `window` caps the turns in flight), else on a
     pool of `jobs` worker processes (twice as many turns in flight), made only when there is something
     to speak; otherwise episodes are encoded on `jobs` threads here. Turns come back as FLAC at `rate`
-    Hz and are cached here; `make_job` builds an episode's job from the cache, `finish` writes its
-    result. Returns the episodes that failed (by id) with the reason: a turn that could not be spoken
+    Hz and are cached here; `make_job` builds an episode's job from the cache (the turns' layout),
+    `supply` gives it its turns to read one at a time (by default a server of the cache here), `finish`
+    writes its result. Returns the episodes that failed (by id) with the reason: a turn that could not be spoken
     (named by number, host and section) or the error its job or `finish` raised. Counts turns spoken
     and found in the cache into `report`. The local pool's workers keep their temporary files in `scratch`.
     """
@@ -192,16 +221,22 @@ def render_episodes(plans: Sequence[EpisodePlan], hosts: tuple[Host, Host], cach
     run.collect(jobs)
     _note_damage(cache, progress)
     progress.begin(turns=len(run.queue), episodes=len(ordered))
-    if executor is not None:
-        run.run(executor, window, make_job, finish)
-        return run.failed
-    # Nothing to speak: no worker processes to start, ffmpeg does the encoding's work anyway.
-    pool = make_executor(jobs, scratch) if run.queue else ThreadPoolExecutor(max_workers=jobs)
+    own_supply = supply is None
+    supply = supply or TurnServer(cache, rate)
     try:
-        run.run(pool, 2 * jobs, make_job, finish)
+        if executor is not None:
+            run.run(executor, window, make_job, finish, supply)
+            return run.failed
+        # Nothing to speak: no worker processes to start, ffmpeg does the encoding's work anyway.
+        pool = make_executor(jobs, scratch) if run.queue else ThreadPoolExecutor(max_workers=jobs)
+        try:
+            run.run(pool, 2 * jobs, make_job, finish, supply)
+        finally:
+            pool.shutdown()
+        return run.failed
     finally:
-        pool.shutdown()
-    return run.failed
+        if own_supply:
+            supply.close()
 
 
 def _note_damage(cache: TurnCache, progress: Progress) -> None:

@@ -282,6 +282,9 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=default_jobs())
     parser.add_argument("--cluster", action="store_true",
                         help="only the demo show, on the local pool and on a Dask LocalCluster of the same size")
+    parser.add_argument("--pairs", type=int, default=3, help="with --cluster: pool and cluster builds, interleaved")
+    parser.add_argument("--long", action="store_true",
+                        help="only the peak memory of one long episode (30 papers, about 33 minutes)")
     parser.add_argument("--encoding-cost", type=Path, help=argparse.SUPPRESS)  # the child of encoding_cost
     args = parser.parse_args()
     if args.encoding_cost:
@@ -291,7 +294,11 @@ def main() -> None:
     if args.cluster:
         from bench_cluster import bench_cluster
 
-        bench_cluster(demo_copy, args.jobs)
+        bench_cluster(demo_copy, args.jobs, args.pairs)
+        return
+    if args.long:
+        with tempfile.TemporaryDirectory(prefix="papercast-bench-") as scratch:
+            long_episode(Path(scratch) / "long", args.jobs)
         return
     with tempfile.TemporaryDirectory(prefix="papercast-bench-") as scratch:
         demo = Path(scratch) / "demo"
@@ -301,11 +308,16 @@ def main() -> None:
             library = Path(scratch) / "library"
             generated_library(library, args.papers, per_episode=5)
             bench(f"generated library ({args.papers} papers)", library, args.jobs)
-            long = Path(scratch) / "long"
-            generated_library(long, 30, per_episode=30)
-            result = build_in_child(long, args.jobs)
-            print(f"\n== one long episode (30 papers) ==\n{total_audio_seconds(long) / 60:.0f} min episode, "
-                  f"peak memory {result['peak_mb']:.0f} MB for the process tree (build process {result['main_mb']:.0f} MB)")
+            long_episode(Path(scratch) / "long", args.jobs)
+
+
+def long_episode(root: Path, jobs: int) -> None:
+    """One 30-paper episode (espeak-ng) from a cold cache: the peak memory of the build's process tree."""
+    generated_library(root, 30, per_episode=30)
+    result = build_in_child(root, jobs)
+    print(f"\n== one long episode (30 papers) ==\n{total_audio_seconds(root) / 60:.0f} min episode in "
+          f"{result['wall']:.0f} s, peak memory {result['peak_mb']:.0f} MB for the process tree (build process "
+          f"{result['main_mb']:.0f} MB); load average {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

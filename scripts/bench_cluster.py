@@ -1,27 +1,32 @@
 """Benchmark of a build on a Dask cluster against the local pool (run through `scripts/bench --cluster`).
 
-The same show is built from a cold cache twice, side by side in one run: by the local process
-pool of N workers, and through a Dask LocalCluster of N single-threaded worker processes. For
-each: wall time and throughput, and the client's own CPU time per minute of audio (the build
-process alone: the pool's workers and ffmpeg are its children, a cluster's workers are not).
-For the cluster also what crossed between client and workers per minute of audio: turns
-coming back (FLAC), episodes' turns going out, and encoded episodes coming back. Then the
-encoding cost per minute of audio, before and after moving the per-turn work to the workers.
+The same show is built from a cold cache in pairs, interleaved in one run (pool, cluster, pool,
+cluster, ...), so load from other work on a shared machine falls on both alike: by the local
+process pool of N workers, and through a Dask LocalCluster of N single-threaded worker processes
+(started once, as a cluster is running before a build; its workers are restarted before each
+build, so they load the voices as the pool's do). Each pair's throughput ratio, and the median.
+CPU time per minute of audio, split: the client (the build process), the workers (with their
+ffmpeg runs), and for the cluster its scheduler and nannies (this process). What crossed between
+processes per minute of audio. Then the encoding cost per minute of audio of the episode's step,
+before and after its loudness came from the turns' own figures, measured side by side.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import resource
-import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 
-# Runs in a fresh process: one build, timed, with this process's own CPU time (RUSAGE_SELF).
+# Runs in a fresh process: one build, timed, with this process's own CPU time and its children's.
 _CHILD = """
 import json, resource, sys, time
 from pipeline.build import build_show
@@ -54,54 +59,126 @@ def _audio_minutes(root: Path) -> float:
     return sum(mp3_duration(p) for p in (root / "feed" / "episodes").glob("*.mp3")) / 60
 
 
-def _transferred(root: Path) -> dict[str, int]:
-    """Payload bytes each way in a cold cluster build: turns back, episodes' turns out, MP3s back."""
-    from pipeline.config import episode_paths, load_episode, load_show
-    from pipeline.plan import plan_episode
-    from pipeline.speech import pronunciation_table, resolve_hosts
-    from pipeline.speech.cache import TurnCache
-
-    show = load_show(root)
-    cache = TurnCache(show.state_dir / "cache" / "turns")
-    turns_back = sum(p.stat().st_size for p in cache.folder.rglob(f"*.{show.audio.sample_rate}.flac"))
-    hosts = resolve_hosts(show.hosts)
-    turns_out = 0
-    for path in episode_paths(show):
-        plan = plan_episode(show, load_episode(path, show.root), hosts, None, None, pronunciation_table(show))
-        turns_out += sum(cache.turn_path(key, show.audio.sample_rate).stat().st_size for key in plan.keys)
-    mp3s = sum(p.stat().st_size for p in (root / "feed" / "episodes").glob("*.mp3"))
-    return {"turns back": turns_back, "episodes' turns out": turns_out, "episodes back": mp3s}
-
-
-def _worker_cpu() -> float:
-    """This process's CPU seconds and its finished children's (run on each Dask worker)."""
-    return _cpu()
-
-
-def _cluster_cpu(address: str) -> float:
-    """CPU seconds used so far by the cluster's workers (with their ffmpeg runs) and by this process,
-    which runs the scheduler and the nannies."""
-    import distributed
-
-    with distributed.Client(address) as client:
-        workers = sum(client.run(_worker_cpu).values())
-    return workers + _cpu()
-
-
 def _cpu() -> float:
     usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
     return sum(u.ru_utime + u.ru_stime for u in usage)
 
 
-def encoding_costs(root: Path, raw: list) -> dict[str, float]:
-    """CPU seconds per audio minute: the old client-side step (level and resample every turn, join,
-    encode), the per-turn part now done where a turn is spoken (level, resample, FLAC), and the
-    episode's own step now (decode FLAC, join, encode). `raw` is the first episode's turns as the
-    engines spoke them; the first episode of the built show in `root` is encoded."""
-    from pipeline.audio import assemble, encode_mp3
-    from pipeline.audio.assemble import Segment
-    from pipeline.audio.episode import encode_episode
-    from pipeline.audio.turnform import episode_turn
+def _own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _workers(client: object) -> float:
+    """The CPU seconds of the cluster's workers, with their finished ffmpeg runs (run on each)."""
+    return sum(client.run(_cpu).values())  # type: ignore[attr-defined]
+
+
+def _load() -> str:
+    return "load " + " ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
+def _payload(root: Path) -> dict[str, int]:
+    """What a cold build's results weigh: turns (FLAC and loudness figures) and the MP3s; the cover each
+    episode's job carries."""
+    cache = root / ".papercast" / "cache" / "turns"
+    turns = sum(p.stat().st_size for p in cache.rglob("*.flac")) + sum(p.stat().st_size
+                                                                        for p in cache.rglob("*.meter"))
+    mp3s = list((root / "feed" / "episodes").glob("*.mp3"))
+    cover = max((p.stat().st_size for p in (root / "feed").glob("cover.*")), default=0)
+    return {"turns": turns, "mp3s": sum(p.stat().st_size for p in mp3s), "covers": cover * len(mp3s)}
+
+
+def _pool_pair(root: Path, jobs: int) -> dict:
+    result = _build(root, jobs)
+    minutes = _audio_minutes(root)
+    return {"wall": result["wall"], "minutes": minutes, "client": result["cpu"] / minutes,
+            "workers": result["children"] / minutes, "load": _load()}
+
+
+def _cluster_pair(root: Path, jobs: int, cluster: object) -> dict:
+    import distributed
+
+    with distributed.Client(cluster.scheduler_address) as client:  # type: ignore[attr-defined]
+        client.restart()  # fresh workers: they load the voices during the build, as the pool's do
+        workers_cpu = _workers(client)
+        here = _own_cpu()
+        result = _build(root, jobs, cluster.scheduler_address)  # type: ignore[attr-defined]
+        # This process runs the scheduler and the nannies (and this client, idle during the build).
+        dask_cpu = _own_cpu() - here
+        after_cpu = _workers(client)
+    minutes = _audio_minutes(root)
+    payload = _payload(root)
+    return {"wall": result["wall"], "minutes": minutes, "client": (result["cpu"] + result["children"]) / minutes,
+            "workers": (after_cpu - workers_cpu) / minutes, "dask": dask_cpu / minutes, "load": _load(),
+            "back": (payload["turns"] + payload["mp3s"]) / minutes, "out": payload["covers"] / minutes}
+
+
+def bench_cluster(demo_copy: Callable[[Path], None], jobs: int, pairs: int = 3) -> None:
+    """The demo show on the local pool and on a LocalCluster of the same size, interleaved; prints the comparison."""
+    import dask
+    import distributed
+
+    print(f"\n== the demo show: local pool against a Dask LocalCluster, {jobs} workers each, {pairs} pairs "
+          f"interleaved, cold cache each ==", flush=True)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="papercast-bench-") as scratch:
+        work = Path(scratch) / "workers"
+        work.mkdir()
+        # The workers' statistical profiler costs CPU on every worker; the README advises turning it off.
+        with dask.config.set({"distributed.worker.profile.enabled": False}), \
+                distributed.LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
+                                         local_directory=str(work), dashboard_address=None) as cluster:
+            for number in range(1, pairs + 1):
+                pool_root, cluster_root = Path(scratch) / f"pool{number}", Path(scratch) / f"cluster{number}"
+                demo_copy(pool_root)
+                demo_copy(cluster_root)
+                pool = _pool_pair(pool_root, jobs)
+                on_cluster = _cluster_pair(cluster_root, jobs, cluster)
+                ratio = (on_cluster["minutes"] / on_cluster["wall"]) / (pool["minutes"] / pool["wall"])
+                rows.append((pool, on_cluster, ratio))
+                print(f"pair {number}: pool {pool['minutes']:.1f} min of audio in {pool['wall']:.1f} s "
+                      f"({pool['minutes'] * 60 / pool['wall']:.1f}x real time; {pool['load']}), cluster "
+                      f"{on_cluster['minutes']:.1f} min in {on_cluster['wall']:.1f} s "
+                      f"({on_cluster['minutes'] * 60 / on_cluster['wall']:.1f}x; {on_cluster['load']}): "
+                      f"cluster / pool {ratio:.0%}", flush=True)
+    _summary(rows)
+    last = Path(tempfile.mkdtemp(prefix="papercast-bench-"))
+    demo_copy(last)
+    _build(last, jobs)
+    before, after = encoding_costs(last)
+    print(f"the episode's step (join, loudness, encode), CPU per minute of audio over the demo's episodes, "
+          f"side by side ({_load()}): before (its WAV metered by ffmpeg) {before:.2f} s; now (its loudness "
+          f"from the turns' figures) {after:.2f} s; measuring the figures where each turn is spoken: "
+          f"{turn_figures_cost(last):.2f} s")
+
+
+def _summary(rows: list) -> None:
+    med = statistics.median
+    ratios = [ratio for _, _, ratio in rows]
+    print(f"cluster throughput / pool throughput: median {med(ratios):.0%} "
+          f"(pairs {', '.join(f'{r:.0%}' for r in ratios)}; goal: at least 90 %)")
+    pools, clusters = [p for p, _, _ in rows], [c for _, c, _ in rows]
+    print(f"CPU per minute of audio (median): pool: client {med(p['client'] for p in pools):.2f} s, workers "
+          f"and ffmpeg {med(p['workers'] for p in pools):.2f} s; cluster: client "
+          f"{med(c['client'] for c in clusters):.2f} s, workers and ffmpeg "
+          f"{med(c['workers'] for c in clusters):.2f} s, "
+          f"scheduler and nannies {med(c['dask'] for c in clusters):.2f} s")
+    print(f"transferred per minute of audio (median; the payloads' sizes, from the files): to the client, turns "
+          f"(FLAC and loudness figures) and MP3s {med(c['back'] for c in clusters) / 1e6:.2f} MB; from the client, "
+          f"covers with the episodes' jobs {med(c['out'] for c in clusters) / 1e6:.3f} MB and no turns (a cold "
+          f"build's are all spoken on the cluster; an episode's job reads them from the workers that spoke them)")
+
+
+def encoding_costs(root: Path) -> tuple[float, float]:
+    """CPU seconds per audio minute of every episode's step in the built show at `root`, from its cached
+    turns: before (the joined WAV metered by ffmpeg, then encoded) and now (its loudness from the
+    turns' figures), alternating episode by episode so load falls on both alike."""
+    import dataclasses
+
+    from pipeline.audio import encode_mp3
+    from pipeline.audio.episode import LoadedTurns, _pcm, encode_episode, join_turns, joined_loudness
+    from pipeline.audio.loudness import _meter
     from pipeline.build import episode_job
     from pipeline.config import episode_paths, load_episode, load_show
     from pipeline.plan import plan_episode
@@ -111,79 +188,42 @@ def encoding_costs(root: Path, raw: list) -> dict[str, float]:
     show = load_show(root)
     hosts = resolve_hosts(show.hosts)
     cache = TurnCache(show.state_dir / "cache" / "turns")
-    plan = plan_episode(show, load_episode(episode_paths(show)[0], show.root), hosts, None, None,
-                        pronunciation_table(show))
-    job = episode_job(plan, show.audio, cache)
-    with tempfile.TemporaryDirectory(prefix="papercast-bench-") as scratch:
+    rate = show.audio.sample_rate
+    before = after = minutes = 0.0
+    for path in episode_paths(show):
+        plan = plan_episode(show, load_episode(path, show.root), hosts, None, None, pronunciation_table(show))
+        turns = LoadedTurns(tuple((cache.turn(key, rate) or b"", cache.turn_meter(key, rate)) for key in plan.keys))
+        job = dataclasses.replace(episode_job(plan, show.audio, cache), feed=turns)
+        with tempfile.TemporaryDirectory(prefix="papercast-bench-") as scratch:
+            start = _cpu()
+            # The step as it was: the same join, then ffmpeg meters the WAV before encoding.
+            wav = Path(scratch) / "e.wav"
+            figures: list = []
+            timeline = join_turns(_pcm(job, figures), show.audio, wav)
+            encode_mp3(wav, Path(scratch) / "e.mp3", show.audio, plan.tags, job.chapters)
+            before += _cpu() - start
+            # Not timed: how far the turns' figures are from ffmpeg's meter run over the joined WAV.
+            integrated, true_peak = joined_loudness(timeline, figures, rate)
+            metered, metered_peak = _meter(wav, "measure", "true")
+            print(f"  {plan.stem}: loudness as played from the turns' figures {integrated:.2f} LUFS, by ffmpeg "
+                  f"over the joined WAV {metered:.1f}; true peak {true_peak:.2f} and {metered_peak:.1f} dBTP")
         start = _cpu()
-        timeline = assemble((Segment(s, a) for s, a in raw), show.audio, Path(scratch) / "e.wav")
-        encode_mp3(Path(scratch) / "e.wav", Path(scratch) / "e.mp3", show.audio, plan.tags, job.chapters)
-        before = _cpu() - start
-    start = _cpu()
-    for _, audio in raw:
-        episode_turn(audio, show.audio)
-    per_turn = _cpu() - start
-    start = _cpu()
-    encode_episode(job)
-    after = _cpu() - start
-    minutes = timeline.duration / 60
-    return {"before": before / minutes, "per turn now": per_turn / minutes, "episode now": after / minutes}
+        encode_episode(job)
+        after += _cpu() - start
+        minutes += timeline.duration / 60
+    return before / minutes, after / minutes
 
 
-def first_episode_raw(root: Path) -> list:
-    """The first episode's turns spoken by the engines in this process (section, engine audio)."""
-    from pipeline.config import episode_paths, load_episode, load_show
-    from pipeline.plan import plan_episode
-    from pipeline.speech import pronunciation_table, resolve_hosts, speak
+def turn_figures_cost(root: Path) -> float:
+    """CPU seconds per audio minute to measure the turns' loudness figures (done where each turn is spoken)."""
+    from pipeline.audio.turnform import decode_flac
+    from pipeline.audio.turnmeter import measure_turn
 
-    show = load_show(root)
-    hosts = resolve_hosts(show.hosts)
-    plan = plan_episode(show, load_episode(episode_paths(show)[0], show.root), hosts, None, None,
-                        pronunciation_table(show))
-    return [(turn.section, speak(hosts[turn.host].engine, text, hosts[turn.host].voice, hosts[turn.host].rate,
-                                 hosts[turn.host].pitch))
-            for turn, text in zip(plan.script.turns, plan.texts, strict=True)]
-
-
-def bench_cluster(demo_copy, jobs: int) -> None:  # type: ignore[no-untyped-def]
-    """The demo show on the local pool and on a LocalCluster of the same size; prints the comparison."""
-    import distributed
-
-    with tempfile.TemporaryDirectory(prefix="papercast-bench-") as scratch:
-        pool_root, cluster_root = Path(scratch) / "pool", Path(scratch) / "cluster"
-        demo_copy(pool_root)
-        demo_copy(cluster_root)
-        print(f"\n== the demo show: local pool against a Dask LocalCluster, {jobs} workers each ==", flush=True)
-        pool = _build(pool_root, jobs)
-        work = Path(scratch) / "workers"
-        work.mkdir()
-        with distributed.LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
-                                      local_directory=str(work), dashboard_address=None) as cluster:
-            before = _cluster_cpu(cluster.scheduler_address)
-            on_cluster = _build(cluster_root, jobs, cluster.scheduler_address)
-            # The client is this process's child: its CPU is in _cpu()'s RUSAGE_CHILDREN once it has ended.
-            cluster_cpu = _cluster_cpu(cluster.scheduler_address) - before
-        minutes = _audio_minutes(pool_root)
-        cluster_minutes = _audio_minutes(cluster_root)
-        # The pool's time includes starting its workers; the cluster's, connecting to workers already
-        # running (as a cluster's are) and their loading the voices on their first turn.
-        for name, result, audio in (("local pool", pool, minutes), ("LocalCluster", on_cluster, cluster_minutes)):
-            print(f"{name}: {audio:.1f} min of audio in {result['wall']:.1f} s = {audio * 60 / result['wall']:.1f}x "
-                  f"real time; the client's own CPU {result['cpu'] / audio:.2f} s per minute of audio")
-        pool_cpu = (pool["cpu"] + pool["children"]) / minutes
-        print(f"CPU per minute of audio, everything the build used: pool {pool_cpu:.2f} s "
-              f"(build process, its workers and ffmpeg), cluster {cluster_cpu / cluster_minutes:.2f} s (client, "
-              f"workers and their ffmpeg, scheduler and nannies): unlike wall time, not much moved by other load")
-        ratio = (cluster_minutes / on_cluster["wall"]) / (minutes / pool["wall"])
-        print(f"cluster throughput / pool throughput: {ratio:.0%} (goal: at least 90 %)")
-        moved = _transferred(cluster_root)
-        total = sum(moved.values())
-        print("transferred per minute of audio: " + ", ".join(f"{k} {v / cluster_minutes / 1e6:.2f} MB"
-                                                               for k, v in moved.items())
-              + f"; {total / cluster_minutes / 1e6:.2f} MB in all")
-        costs = encoding_costs(cluster_root, first_episode_raw(cluster_root))
-        print(f"encoding, CPU per minute of audio: before (client levels and resamples every turn, joins, encodes) "
-              f"{costs['before']:.2f} s; now per turn where it is spoken (level, resample, FLAC) "
-              f"{costs['per turn now']:.2f} s, and the episode's own job (decode, join, encode) "
-              f"{costs['episode now']:.2f} s")
-        shutil.rmtree(work, ignore_errors=True)
+    total = seconds = 0.0
+    for path in sorted((root / ".papercast" / "cache" / "turns").rglob("*.flac")):
+        audio = decode_flac(path.read_bytes()[:-36])
+        start = time.process_time()
+        measure_turn(audio.pcm, audio.sample_rate)
+        total += time.process_time() - start
+        seconds += audio.duration
+    return total / (seconds / 60)

@@ -147,7 +147,9 @@ DAMAGE: dict[str, Callable[[Path], None]] = {"truncated": _truncate, "garbled": 
 RESTORED = ("feed/feed.xml", "feed/index.html", "feed/cover.png", "feed/episodes/01-first-*.mp3",
             "feed/episodes/02-second-*.txt", "feed/episodes/02-second-*.vtt", "feed/episodes/02-second-*.srt",
             "feed/episodes/02-second-*.transcript.json", "feed/episodes/02-second-*.chapters.json")
-TOLERATED = (".papercast/plans.json", ".papercast/lock", ".papercast/cache/templates/*")
+# A turn's loudness figures: damaged ones fail their checksum and the episode's job measures the turn.
+TOLERATED = (".papercast/plans.json", ".papercast/lock", ".papercast/cache/templates/*",
+             ".papercast/cache/turns/*/*.meter")
 
 
 def _damage_trial(base: tuple[Path, float, dict[str, fk.Item]], scratch: Path, pattern: str, how: str) -> list[str]:

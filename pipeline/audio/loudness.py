@@ -17,8 +17,9 @@ from .encoder import Chapter, Encoder, Tags
 
 # The default target (the show's is `AudioSettings.loudness`): -16 LUFS as played, see spec.py.
 TARGET_LUFS = LOUDNESS_TARGET
-# Gain alone while the WAV's gained sample peak stays below this: the true peak between samples
-# and LAME's noise add up to about half a dB (and its 0.4 dB loss takes some back).
+# Gain alone while the WAV's gained peak stays below this: the true peak between samples
+# and LAME's noise add up to about half a dB (and its 0.4 dB loss takes some back). An episode's
+# peak is its turns' true peak (so this is stricter for it); a WAV metered here gives its sample peak.
 _LINEAR_PEAK = -1.7
 # Otherwise a limiter holds sample peaks at this ceiling: encoding its flattened peaks adds
 # 0.4-0.9 dB of true peak (measured on espeak, Piper and hibari speech).
@@ -170,7 +171,8 @@ def _turned_down(tries: Sequence[tuple[Loudness, _Plan]], target: float) -> _Pla
 
 
 def encode_normalised(wav_path: Path, out_path: Path, settings: AudioSettings, tags: Tags,
-                      chapters: Sequence[Chapter], encoder: Encoder) -> Loudness:
+                      chapters: Sequence[Chapter], encoder: Encoder,
+                      measured: tuple[float, float] | None = None) -> Loudness:
     """Normalise a WAV to the show's loudness as played, encode it with `encoder` to `out_path`, measure it.
 
     The file appears at `out_path` only when complete (written beside it, then renamed).
@@ -182,6 +184,8 @@ def encode_normalised(wav_path: Path, out_path: Path, settings: AudioSettings, t
     what the first missed by; should that still be over -1 dBTP (content no speech engine
     makes, like square waves), a try is encoded once more turned down by its excess. The try
     nearest the target within the peak limit is kept. The same WAV gives the same bytes.
+    `measured` is the WAV's loudness as played and its true peak when they are known already (an
+    episode's, from its turns' figures): the WAV is then not metered first.
     """
     out_path.parent.mkdir(parents=True, exist_ok=True)
     what = f"encode {out_path.name}"
@@ -190,7 +194,7 @@ def encode_normalised(wav_path: Path, out_path: Path, settings: AudioSettings, t
     temps = [out_path.with_name(f".{out_path.stem}.{token}.{n}{encoder.suffix}") for n in range(3)]
     try:
         # The sample peak: a true peak would double the time, and the MP3's is measured anyway.
-        integrated, peak = _meter(wav_path, what, "sample")
+        integrated, peak = measured if measured is not None else _meter(wav_path, what, "sample")
         if integrated <= -70.0:
             # Gating ignores anything below -70 LUFS: a silent episode has nothing to normalise.
             encoder.encode(wav_path, temps[0], settings, None, what)

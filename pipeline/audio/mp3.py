@@ -20,8 +20,9 @@ from .loudness import Loudness, encode_normalised
 # Changes whenever encode_mp3 makes different bytes of the same WAV, so builds re-encode:
 # 2 = loudnorm to -16 LUFS and ID3 chapters; 3 = measured gain (and a peak limiter) in one pass;
 # 4 = the limiter's loss made up from one measurement; 5 = loudness as played (mono metered as dual
-# mono), channels and bit rate from the settings, a true ID3v2.3 tag with chapters in time order.
-ENCODING_VERSION = 5
+# mono), channels and bit rate from the settings, a true ID3v2.3 tag with chapters in time order;
+# 6 = an episode's loudness and peak from its turns' figures (see turnmeter), not metered on the WAV.
+ENCODING_VERSION = 6
 
 
 def _encode(wav_path: Path, mp3_path: Path, settings: AudioSettings, audio_filter: str | None, what: str) -> None:
@@ -138,6 +139,6 @@ class Mp3Encoder(Encoder):
 
 
 def encode_mp3(wav_path: Path, mp3_path: Path, settings: AudioSettings, tags: Tags,
-               chapters: Sequence[Chapter] = ()) -> Loudness:
+               chapters: Sequence[Chapter] = (), measured: tuple[float, float] | None = None) -> Loudness:
     """Normalise a WAV to the loudness target and encode it to a tagged MP3 at `mp3_path` (see `encode_normalised`)."""
-    return encode_normalised(wav_path, mp3_path, settings, tags, chapters, Mp3Encoder())
+    return encode_normalised(wav_path, mp3_path, settings, tags, chapters, Mp3Encoder(), measured)

@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..config import AudioSettings
 from ..errors import AudioError
 from ..speech.engine import Audio
 from .assemble import to_episode_format
+from .turnmeter import measure_turn
 
 
 @dataclass(frozen=True)
 class TurnAudio:
-    """One turn in the episode's format (mono 16-bit at the episode rate), FLAC-compressed, and its length in frames."""
+    """One turn in the episode's format (mono 16-bit at the episode rate), FLAC-compressed, its length in frames,
+    and its loudness figures for the episode's meter (see turnmeter)."""
 
     flac: bytes
     frames: int
     sample_rate: int
+    meter: bytes = b""
 
     @property
     def seconds(self) -> float:
@@ -62,5 +65,8 @@ def flac_frames(data: bytes) -> tuple[int, int]:
 
 
 def episode_turn(audio: Audio, settings: AudioSettings) -> TurnAudio:
-    """What an engine spoke, resampled to the episode's rate and levelled (as assembly always did), as FLAC."""
-    return encode_flac(to_episode_format(audio, settings), settings.sample_rate)
+    """What an engine spoke, resampled to the episode's rate and levelled (as assembly always did), as FLAC,
+    with its loudness figures."""
+    pcm = to_episode_format(audio, settings)
+    turn = encode_flac(pcm, settings.sample_rate)
+    return replace(turn, meter=measure_turn(pcm, settings.sample_rate).to_bytes())

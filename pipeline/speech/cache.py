@@ -149,9 +149,28 @@ class TurnCache:
         path.unlink(missing_ok=True)
         return None
 
-    def put_turn(self, key: str, rate: int, flac: bytes) -> None:
-        """Store a turn in the episode's format, as FLAC with its checksum."""
+    def put_turn(self, key: str, rate: int, flac: bytes, meter: bytes = b"") -> None:
+        """Store a turn in the episode's format, as FLAC with its checksum, and its loudness figures if given."""
+        if meter:  # first: a turn whose FLAC is there may lack figures (then measured), never the reverse
+            atomic_write(self.meter_path(key, rate), meter + hashlib.sha256(meter).digest() + _TURN_MARK)
         atomic_write(self.turn_path(key, rate), flac + hashlib.sha256(flac).digest() + _TURN_MARK)
+
+    def meter_path(self, key: str, rate: int) -> Path:
+        """Where the loudness figures of the turn with this key at `rate` Hz are stored."""
+        return self.folder / key[:2] / f"{key}.{rate}.meter"
+
+    def turn_meter(self, key: str, rate: int) -> bytes:
+        """The turn's loudness figures, or b"" when the cache has none (an older papercast's entry) or
+        they fail their check (then discarded): the episode's job measures the turn itself."""
+        path = self.meter_path(key, rate)
+        try:
+            blob = path.read_bytes()
+        except OSError:
+            return b""
+        if _turn_problem(blob) is None:
+            return blob[:-_TRAILER]
+        path.unlink(missing_ok=True)
+        return b""
 
 
 _TURN_MARK = b"pcfl"
