@@ -50,7 +50,7 @@ from .script.spoken import VOCABULARY_FILE, SpokenForm, latin_only, show_vocabul
 from .script.writer import DEFAULT_WPM
 from .sources.registry import load_papers, read_papers, reading_list
 from .speech.cache import TurnCache, turn_key, voice_version
-from .speech.casting import words_per_minute
+from .speech.casting import reading_host, words_per_minute
 from .speech.pronounce import PRONUNCIATION_FILES, Pronunciation, apply_pronunciations
 from .speech.registry import cast_can_say
 
@@ -87,10 +87,12 @@ def show_templates(show: ShowConfig) -> jinja2.Environment:
 
 def episode_draft(show: ShowConfig, definition: EpisodeDef, papers: Sequence[Paper],
                   pronunciations: dict[str, Pronunciation], wpm: tuple[float, float] = DEFAULT_WPM,
-                  env: jinja2.Environment | None = None, can_say: Callable[[str], bool] = latin_only) -> Draft:
+                  env: jinja2.Environment | None = None, can_say: Callable[[str], bool] = latin_only,
+                  reader: int = 1) -> Draft:
     """The dialogue for one episode of the show, in its format and, if it has one, to its length.
 
-    The spoken form uses the show's vocabulary and keeps from the engines what `can_say` refuses.
+    The spoken form uses the show's vocabulary and keeps from the engines what `can_say` refuses;
+    host `reader` (the cast's clearer voice) says the titles, findings and recaps.
     """
     info = EpisodeInfo(id=definition.id, title=definition.title, description=definition.description)
     env = env or template_environment(show.templates_dir)
@@ -101,7 +103,7 @@ def episode_draft(show: ShowConfig, definition: EpisodeDef, papers: Sequence[Pap
                         format=definition.format or DEFAULT_FORMAT, minutes=definition.minutes,
                         words_per_minute=wpm,
                         pauses=(show.audio.turn_pause_ms / 1000, show.audio.section_pause_ms / 1000),
-                        disclaimer=show.disclaimer)
+                        disclaimer=show.disclaimer, reader=reader)
 
 
 def now() -> dt.datetime:
@@ -123,7 +125,7 @@ def plan_episode(show: ShowConfig, definition: EpisodeDef, hosts: tuple[Host, Ho
     # Pace is measured only when a length is asked for, so ordinary rebuilds stay cheap.
     wpm = words_per_minute(hosts, cache) if definition.minutes and cache else (160.0, 160.0)
     draft = episode_draft(show, definition, papers, pronunciations, wpm, env,
-                          can_say=cast_can_say(host.engine for host in hosts))
+                          can_say=cast_can_say(host.engine for host in hosts), reader=reading_host(hosts))
     script = draft.script
     texts = tuple(apply_pronunciations(turn.spoken, pronunciations, hosts[turn.host].engine)
                   for turn in script.turns)

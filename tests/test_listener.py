@@ -202,7 +202,8 @@ def test_pooled_studies_not_asked_after_the_method_said_them(env):
 
 def test_a_link_term_is_said_as_a_noun_phrase(env):
     text = " ".join(t.text for t in _draft(env, load_papers([FIXTURES / "fields" / "cardiology.bib"], None)).turns)
-    assert "the same ground as the Ramos study: blood pressure." in text  # not "blood-pressure" (a modifier)
+    # not "blood-pressure" (a modifier); Ramos's paper named by what it is, the episode's one animal study
+    assert "the same ground as the animal study: blood pressure." in text
 
 
 def test_trial_design_not_said_as_people_when_units_are_farms(env):

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..model import Paper, Script
+from . import design, mentions
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
@@ -59,13 +60,26 @@ def content_words(papers: Sequence[Paper]) -> set[str]:
     return {w for w in words if len(w) >= 4 and w not in _GENERAL}
 
 
+def design_references(papers: Sequence[Paper]) -> set[str]:
+    """How the script names these papers' designs ("the review", "this animal study", "next, a cohort study")."""
+    found: set[str] = set()
+    for paper in papers:
+        d = design.classify(paper)
+        for _, words in mentions.candidates(d.kind, d.detail, d.evidence, d.in_people, ""):
+            found.update(f"{article} {words.lower()}" for article in ("the", "this", "a", "an", "another"))
+    return found
+
+
 def carries_data(text: str, papers: Sequence[Paper], words: set[str] | None = None) -> bool:
-    """A turn that names an author, says a number from a paper, or uses two of the papers' content words."""
+    """A turn that names a paper (by an author, or by its design once introduced), says a number
+    from a paper, or uses two of the papers' content words."""
     words = content_words(papers) if words is None else words
     names = {a.family.lower() for p in papers for a in p.authors if not a.is_group}
     said = {re.sub(r"['’]s$", "", w.lower()) for w in _WORD.findall(text)}
     if any(re.search(rf"\b{re.escape(name)}\b", text.lower()) for name in names if name):
         return True  # a surname, of one word or more ("Di Lauro")
+    if any(re.search(rf"\b{re.escape(ref)}\b", text.lower()) for ref in design_references(papers)):
+        return True  # a paper referred to by what it is ("the meta-analysis"): mentions.py
     numbers = {n for p in papers for n in _NUMBER.findall(p.finding)} - {str(p.year) for p in papers}
     if any(n in numbers for n in _NUMBER.findall(text) if len(n) > 1 or n != "1"):
         return True

@@ -13,9 +13,10 @@ from jinja2.loaders import split_template_path
 
 from ..errors import TemplateError
 from . import views as v
+from .mentions import grouped, short_noun
 
-# A rendered template is a dialogue: each turn starts with "A:" or "B:" (the first or
-# second host); following lines without a role continue that turn.
+# A rendered template is a dialogue: each turn starts with "A:" or "B:" (the curious host or
+# the reader; the writer gives each role to a host); following lines without a role continue it.
 _ROLE_LINE = re.compile(r"^\s*([AB])\s*:\s*(.*)$")
 ROLES = {"A": 0, "B": 1}
 
@@ -108,6 +109,8 @@ def template_environment(show_templates: Path | None = None, cache_dir: Path | N
         bytecode_cache=bytecode,
     )
     env.filters.update(v.FILTERS)
+    env.filters["grouped"] = grouped  # a list of papers by design, for designs.j2 `mentioned`
+    env.filters["short_noun"] = short_noun  # "review", "animal study": a design kind in a word or two
     return env
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import Paper
-from . import design as designs, themes
+from . import design as designs, mentions, themes
 from .facts import clauses as fact_clauses, own, paper_facts
 from .marks import (
     FILTERS,
@@ -117,6 +117,8 @@ class PaperView:
     moves: tuple[Any, ...] = ()      # the segment's planned moves (planner.arrange), in speaking order
     peers: tuple[Any, ...] = ()      # comparisons with papers of the same design (critique)
     said: Any = None                 # the finding's parts chosen for the conversation (material.Material)
+    called_as: str = "named"         # how the hosts refer to it once introduced (mentions.assign)
+    kin: int = 1                     # how many papers of the episode share its design
 
     @property
     def is_first(self) -> bool:
@@ -375,6 +377,7 @@ def episode_views(papers: Sequence[Paper], topic: frozenset[str] = frozenset()) 
     _link(views, papers, topic)
     _connect(views, shared)
     _rank(views)
+    mentions.assign(views)
 
     by_design: dict[str, list[PaperView]] = {}
     for view in views:

@@ -13,11 +13,8 @@ The default format, `deep-dive`, lives directly in `pipeline/script/templates/`;
 a folder there (`brief/`, `critique/`) or in a show's own `templates/` folder, holding only
 the parts (and macro files) it changes. A template name is looked up in this order:
 show `templates/<format>/`, papercast `templates/<format>/`, show `templates/`, papercast
-`templates/`. So a show overrides any template by putting a file of the same name in
-`templates/` (every format uses it unless the format has its own) or `templates/<format>/`,
-and adds a format by adding a folder. `{% import "macros.j2" %}` from a format's template
-finds that format's `macros.j2` first; `{% extends "deep-dive/paper.j2" %}` reaches the
-default format's version.
+`templates/` (a show overrides a template with a file of the same name, adds a format with a
+folder). Templates write roles: A asks and reacts, B reads; `reader` says which host is B.
 
 Length: each paper has a detail level (0 = title, authors, year, design and finding; up to
 `MAX_DETAIL`, which adds caveats, explanations, connections, recaps) and the episode has
@@ -181,9 +178,11 @@ class _Writer:
     """Renders one episode in one format at given detail levels."""
 
     def __init__(self, show_title: str, host_names: tuple[str, str], episode: EpisodeInfo,
-                 papers: Sequence[Paper], env: jinja2.Environment, fmt: str, disclaimer: str = "auto") -> None:
+                 papers: Sequence[Paper], env: jinja2.Environment, fmt: str, disclaimer: str = "auto",
+                 reader: int = 1) -> None:
         self.env, self.format, self.episode, self.papers = env, fmt, episode, list(papers)
         self.host_names = host_names
+        self.roles = (1 - reader, reader)  # who plays A (asks, reacts) and B (reads titles, findings, recaps)
         topic = topic_words(show_title)
         self.ev = v.episode_views(papers, topic)
         self.segments = planner.plan_episode(self.ev, papers, topic)
@@ -192,8 +191,8 @@ class _Writer:
         years = sorted({p.year for p in papers if p.year is not None})
         self.base: dict[str, Any] = {
             "show_title": v.Data(show_title, "show:title"),
-            "host_a": v.Data(host_names[0], "show:host"),
-            "host_b": v.Data(host_names[1], "show:host"),
+            "host_a": v.Data(host_names[self.roles[0]], "show:host"),
+            "host_b": v.Data(host_names[self.roles[1]], "show:host"),
             "episode": episode,
             "disclaimer": needs_disclaimer(papers, disclaimer),  # "not medical advice": health papers only
             "episode_title": v.Data(episode.title, "episode:title"),
@@ -245,7 +244,7 @@ class _Writer:
             turns.extend((host, text, section.id) for host, text in said)
             if any(t[2] == section.id for t in turns) and section.id not in {s.id for s in sections}:
                 sections.append(section)
-        return turns, sections
+        return [(self.roles[role], text, where) for role, text, where in turns], sections  # roles to hosts
 
     def _segment(self, name: str, context: dict[str, Any], pick: Picker,
                  shapes: Counter[str], last_host: int | None) -> Turns:
@@ -319,12 +318,13 @@ def draft_script(
     words_per_minute: tuple[float, float] = DEFAULT_WPM,
     pauses: tuple[float, float] = (TURN_PAUSE_S, SECTION_PAUSE_S),
     disclaimer: str = "auto",
+    reader: int = 1,
 ) -> Draft:
-    """Write the episode's script and say how it was made (levels, length estimate, marked text)."""
+    """Write the episode's script and say how it was made; host `reader` (the clearer voice) reads titles and recaps."""
     spoken = spoken or SpokenForm()
     if isinstance(env.loader, _FormatLoader) and format not in env.loader.formats():
         raise TemplateError(f"unknown format {format!r} (available: {', '.join(env.loader.formats())})")
-    writer = _Writer(show_title, host_names, episode, papers, env, format, disclaimer)
+    writer = _Writer(show_title, host_names, episode, papers, env, format, disclaimer, reader)
     if minutes is None:
         minutes = DEFAULT_MINUTES.get(format)
     if minutes is not None and minutes <= 0:

@@ -8,7 +8,7 @@ from ..config import AUTO_ENGINE, CONFIG_NAME, Host
 from ..errors import ConfigError, SynthesisError, failure_reason
 from .cache import TurnCache, turn_key
 from .engine import NEURAL_INSTALL, EngineNotInstalled
-from .registry import get_engine, speak
+from .registry import get_engine, speak, voice_word_error_rate
 
 # --- casting -------------------------------------------------------------------------------
 
@@ -112,3 +112,20 @@ def _checked(host: Host, index: int) -> tuple[Host, str | None]:
 def resolve_hosts(hosts: tuple[Host, Host], origin: str = CONFIG_NAME) -> tuple[Host, Host]:
     """The hosts as cast (see `cast`), without the notices."""
     return cast(hosts, origin)[0]
+
+
+# How much clearer (word error rate, measured) a voice must be to take the reader's part from
+# the second host: less than this is within a benchmark's run-to-run spread.
+CLEARER_BY = 0.02
+
+
+def reading_host(hosts: tuple[Host, Host]) -> int:
+    """Which host reads the dense lines (titles, bylines, findings, recaps): the clearer voice.
+
+    The templates write those lines for the second host (role B); the first host takes that
+    part instead when their voice was measured clearer by at least CLEARER_BY. Hosts as cast.
+    """
+    rates = [voice_word_error_rate(host.engine, host.voice) for host in hosts]
+    if rates[0] is not None and rates[1] is not None and rates[0] + CLEARER_BY <= rates[1]:
+        return 0
+    return 1

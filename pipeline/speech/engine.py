@@ -44,6 +44,7 @@ class Voice:
     name: str
     language: str = ""
     gender: str = ""
+    word_error_rate: float | None = None  # measured intelligibility (Engine.WORD_ERROR_RATES); None if never measured
 
 
 class Engine(ABC):
@@ -56,6 +57,10 @@ class Engine(ABC):
 
     name: ClassVar[str]
     supports_pitch: ClassVar[bool] = False
+    # Word error rate of each voice as measured by scripts/bench-wer (Whisper tiny.en over every
+    # turn of the demo's three episodes, the same text in every voice): lower is clearer. The
+    # cast gives the reader's part (titles, findings, recaps) to the clearer of its two voices.
+    WORD_ERROR_RATES: ClassVar[dict[str, float]] = {}
 
     @abstractmethod
     def voices(self) -> list[Voice]:
@@ -89,6 +94,11 @@ class Engine(ABC):
     def phonemes_markup(self, word: str, ipa: str) -> str | None:
         """Inline text that makes this engine say `word` as the IPA `ipa`; None if it takes no phonemes."""
         return None
+
+    @classmethod
+    def word_error_rate(cls, voice: str) -> float | None:
+        """How often a recogniser mishears `voice` (words wrong per word, measured); None if never measured."""
+        return cls.WORD_ERROR_RATES.get(voice)
 
     @classmethod
     def can_say(cls, text: str) -> bool:

@@ -58,6 +58,14 @@ def cast_can_say(engines: Iterable[str]) -> Callable[[str], bool]:
     return lambda text: all(check(text) for check in checks)
 
 
+def voice_word_error_rate(engine: str, voice: str) -> float | None:
+    """The measured word error rate of one engine's voice (see Engine.WORD_ERROR_RATES); None if unknown."""
+    try:
+        return _engine_class(engine).word_error_rate(voice)
+    except SynthesisError:  # an engine that cannot load is reported when it is cast, not here
+        return None
+
+
 _instances: dict[str, Engine] = {}
 
 

@@ -12,7 +12,7 @@ import os
 import re
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from ... import offline
 from ...errors import SynthesisError
@@ -47,6 +47,9 @@ def to_misaki(ipa: str, british: bool = False) -> str:
 
 class HibariEngine(Engine):
     """hibari-tts voices: the packaged `heart` and any local model file, loaded once per process."""
+
+    # bench-wer, 2026-11-30, demo episodes at 6748146 (README, "word error rate").
+    WORD_ERROR_RATES: ClassVar[dict[str, float]] = {"heart": 0.068}
 
     name = "hibari"
     supports_pitch = True
@@ -117,7 +120,7 @@ class HibariEngine(Engine):
         for name, entry in self._registry.items():
             if self._registered(name) is not None:
                 found.append(Voice(id=name, name=f"{name} ({entry['accent']})", language=entry["language"],
-                                   gender=entry["gender"]))
+                                   gender=entry["gender"], word_error_rate=self.word_error_rate(name)))
         home = self._home()
         known = {entry["file"] for entry in self._registry.values()}
         if home.is_dir():

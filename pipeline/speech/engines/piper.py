@@ -14,7 +14,7 @@ import json
 import re
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from ... import offline
 from ...errors import SynthesisError
@@ -46,6 +46,9 @@ def split_sentences(text: str) -> list[str]:
 
 class PiperEngine(Engine):
     """piper-tts with the packaged joe voice and local voice files, each loaded once per process."""
+
+    # bench-wer, 2026-11-30, demo episodes at 6748146 (README, "word error rate").
+    WORD_ERROR_RATES: ClassVar[dict[str, float]] = {"en_US-joe-medium": 0.137}
 
     name = "piper"
     supports_pitch = True
@@ -119,7 +122,8 @@ class PiperEngine(Engine):
             if self._packaged(voice) is not None:
                 language, name, quality = voice.split("-")
                 found.append(Voice(id=voice, name=f"{name} ({quality}, packaged)", language=language,
-                                   gender="male" if name == "joe" else ""))
+                                   gender="male" if name == "joe" else "",
+                                   word_error_rate=self.word_error_rate(voice)))
         return found
 
     def default_voices(self) -> tuple[str, str]:
