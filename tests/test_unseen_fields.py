@@ -38,3 +38,9 @@ def test_the_urban_heat_list_is_heard_as_written() -> None:
 
 def test_the_language_model_list_has_no_medical_reminder() -> None:
     assert "doctor" not in " ".join(_said("synthetic-ml.ris"))
+
+
+def test_a_paper_of_unknown_design_is_told_apart_in_lists_by_its_authors() -> None:
+    text = " ".join(_said("synthetic-urban-heat.txt"))
+    assert "a paper, 20" not in text and "in 2014, a paper." not in text
+    assert "a paper from Zhao's team" in text
