@@ -26,9 +26,10 @@ PEOPLE = (r"adults|participants|patients|children|adolescents|women|men|individu
            r"cases|controls|respondents|survivors|smokers|users|pregnancies|births|mothers|neonates|"
            r"mice|rats|animals|dogs|pigs|piglets|monkeys|macaques|zebrafish|flies")
 # "per 10 000 workers" is a rate's denominator, not who was studied.
-SAMPLE = rx(rf"(?<![\w.,])(?<!per )(?<!\d[ \u2009\u202f])(?P<n>{INT}|{WORD_NUMBER})\s+"
+# Not after ± (a spread: "38 ± 12 individuals/m²"), and not a density or rate ("individuals/m²").
+SAMPLE = rx(rf"(?<![\w.,])(?<!per )(?<!\d[ \u2009\u202f])(?<!±)(?<!± )(?<!\+/- )(?P<n>{INT}|{WORD_NUMBER})\s+"
               rf"(?P<mods>(?:(?!(?:{PEOPLE})\b)[A-Za-z][\w'-]*\s+){{0,3}}?)"
-              rf"(?P<noun>{PEOPLE})\b(?P<tail>\s+(?:with|without|aged|who had|undergoing|from)\s+"
+              rf"(?P<noun>{PEOPLE})\b(?!\s*/|\s+per\b)(?P<tail>\s+(?:with|without|aged|who had|undergoing|from)\s+"
               r"(?:(?!(?:and|who|were|was|in|at|over|for|to|randomi[sz]ed|followed|\w+ed|had|has|have|showed)\b)[\w'’-]+\s?){1,4})?")
 N_EQUALS = rx(rf"\b[nN]\s*=\s*(?P<n>{INT})")
 ORGANISM = rx(r"\b(?P<o>mice|rats|zebrafish|piglets|macaques|primates|rodents|drosophila)\b"
