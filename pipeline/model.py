@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
+
+# Han, kana and Hangul: names written family name first, without a space.
+_FAMILY_FIRST = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
 @dataclass(frozen=True)
@@ -16,7 +20,9 @@ class Author:
 
     @property
     def display(self) -> str:
-        """The name as written in show notes: "Given Family"."""
+        """The name as written in show notes: "Given Family", or "FamilyGiven" in Chinese, Japanese or Korean script."""
+        if _FAMILY_FIRST.search(self.family + self.given):
+            return f"{self.family}{self.given}"  # 王伟, not 伟 王
         return f"{self.given} {self.family}".strip()
 
 

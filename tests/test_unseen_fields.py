@@ -44,3 +44,13 @@ def test_a_paper_of_unknown_design_is_told_apart_in_lists_by_its_authors() -> No
     text = " ".join(_said("synthetic-urban-heat.txt"))
     assert "a paper, 20" not in text and "in 2014, a paper." not in text
     assert "a paper from Zhao's team" in text
+
+
+def test_a_soil_list_with_a_han_script_name_and_spreads() -> None:
+    from pipeline.model import Author
+
+    assert Author("王", "伟").display == "王伟" and Author("Smith", "Pete").display == "Pete Smith"
+    text = " ".join(_said("synthetic-soil.json"))
+    assert "王伟 and Pete Smith" in text  # the written form; the spoken form says "a co-author"
+    assert "small study" not in text  # "38 ± 12 individuals/m²" is a spread, not a sample of 12
+    assert "doctor" not in text
