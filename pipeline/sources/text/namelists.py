@@ -184,12 +184,13 @@ def strip_et_al(text: str) -> tuple[str, bool]:
 def read_names(text: str) -> tuple[Author, ...] | None:
     """The authors of a written list, when every name in it fits one shape (see the module docstring),
     ending in the `ET_AL` marker when the list said "et al."."""
-    names = _read_names(text)
-    return (*names, ET_AL) if names and strip_et_al(" ".join(text.split()))[1] else names
-
-
-def _read_names(text: str) -> tuple[Author, ...] | None:
     text, et_al = strip_et_al(" ".join(text.split()))
+    names = _read_names(text, et_al)
+    return (*names, ET_AL) if names and et_al else names
+
+
+def _read_names(text: str, et_al: bool) -> tuple[Author, ...] | None:
+    """The names of a list whose closing "et al." is already taken off (`et_al` says there was one)."""
     text = text.rstrip(",;:")
     if text.endswith(".") and not is_initials(text.rsplit(" ", 1)[-1].rsplit(",", 1)[-1]):
         text = text[:-1]
