@@ -82,9 +82,10 @@ def say_p_value(value: str) -> str:
 def _p_value(hit: Hit, state: State) -> str:
     said = "a p-value" + (f" for {hit.get('what')}" if hit.get("what") else "")
     said += _P_RELATIONS[str(hit.get("rel"))] + " "
-    if hit.get("e") is not None:
-        exponent = int(str(hit.get("e")).replace("−", "-").replace("+", ""))
-        return said + say_scientific(hit.get("m"), exponent)
+    power = hit.get("e") if hit.get("e") is not None else hit.get("e2")  # "4.1 × 10^-12" or "4.1e-12"
+    if power is not None:
+        exponent = int(str(power).replace("−", "-").replace("+", ""))
+        return said + say_scientific(hit.get("m") if hit.get("e") is not None else hit.get("m2"), exponent)
     return said + say_p_value(str(hit.get("v")))
 
 
@@ -101,7 +102,7 @@ def _interval(hit: Hit, state: State) -> str:
 
 _P = (rf"(?<![\w'])[pP](?:[\s-]?values?)?(?:\s(?:for|of)\s(?P<what>trend|interaction|heterogeneity|difference))?"
       rf"\s?(?P<rel>[=<>≤≥])\s?(?:(?:(?P<m>{NUM})\s?[×x*]\s?)?10\s?\^\s?\(?(?P<e>[-−+]?\d{{1,3}})\)?"
-      rf"|(?P<v>{NUM}))(?![\w])")
+      rf"|(?P<m2>\d(?:\.\d+)?)[eE](?P<e2>[-−+]?\d{{1,3}})|(?P<v>{NUM}))(?![\w])")
 _CI = (rf"(?<![\w.])(?:(?P<level>\d{{2}}(?:\.\d+)?)\s?%\s?)?(?P<kind>CI|CrI|confidence interval|credible interval)s?"
        rf"\s?[:=,]?\s?(?P<open>[\[(])?\s?(?P<slo>{SIGN})?(?P<lo>{NUM})(?P<plo>\s?%)?"
        rf"\s?(?:[–—-]|to|,|;)\s?(?P<shi>{SIGN})?(?P<hi>{NUM})(?P<phi>\s?%)?\s?(?(open)[\])])(?![\w])")
