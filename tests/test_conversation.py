@@ -126,7 +126,7 @@ def test_the_sleep_list_says_which_papers_agree_and_which_do_not(drafts):
 def test_a_design_is_explained_once_then_called_back(drafts):
     script = drafts("01-signals-from-the-gut").script
     cho = " ".join(t.text for t in script.turns if t.section == "paper-cho2025oral")
-    vuralli = "the 2024 one"  # by its year: "the same kind as the observational study" says the design twice
+    vuralli = "the one from 2024"  # by its year: "the same kind as the observational study" says the design twice
     assert f"like {vuralli}" in cho or f"same kind as {vuralli}" in cho or f"Same design as {vuralli}" in cho
     assert "the observational study in patients" not in cho
 
